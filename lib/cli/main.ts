@@ -1,0 +1,55 @@
+import { parseArgs, formatHelp } from './args';
+import type { Command } from './command';
+import { EXIT, UserError } from './errors';
+
+/** Subcommands, in the order `otbook --help` lists them. Each is loaded only when used. */
+export const COMMANDS = ['train', 'run', 'map', 'eval', 'w2', 'book', 'merge', 'info'] as const;
+
+function loadCommand(name: string): Command | null {
+  if (!(COMMANDS as readonly string[]).includes(name)) return null;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require(`./commands/${name}`) as { command: Command }).command;
+}
+
+function topHelp(): string {
+  const rows = COMMANDS.map((n) => {
+    let summary: string;
+    try {
+      summary = loadCommand(n)?.summary ?? '';
+    } catch {
+      summary = '(not available in this build)';
+    }
+    return `  ${n.padEnd(8)} ${summary}`;
+  });
+  return `otbook: neural optimal transport (OTM, OTM-s, OTP, NOT, DIOTM) and exact discrete OT\n\nusage: otbook <command> [flags]   (otbook <command> --help for its flags; --debug shows stack traces)\n\n${rows.join('\n')}\n`;
+}
+
+/** Entry point of the `otbook` program. Returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const rest = argv.filter((a) => a !== '--debug');
+  const [name, ...tail] = rest;
+  try {
+    if (!name || name === '--help' || name === '-h' || name === 'help') {
+      process.stdout.write(topHelp());
+      return name ? EXIT.ok : EXIT.usage;
+    }
+    const cmd = loadCommand(name);
+    if (!cmd) throw new UserError(`unknown command '${name}'; commands: ${COMMANDS.join(', ')}`);
+    if (tail.includes('--help') || tail.includes('-h')) {
+      process.stdout.write(formatHelp(cmd.name, cmd.summary, cmd.usage, cmd.flags));
+      return EXIT.ok;
+    }
+    return await cmd.run(parseArgs(tail, cmd.flags, cmd.name));
+  } catch (e) {
+    if (e instanceof UserError) {
+      process.stderr.write(`otbook: error: ${e.message}\n`);
+      if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+      return e.exitCode;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    process.stderr.write(`otbook: internal error: ${err.message}\n`);
+    process.stderr.write(debug ? `${err.stack}\n` : '(run again with --debug for the stack trace)\n');
+    return EXIT.internal;
+  }
+}
