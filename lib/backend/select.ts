@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// tfjs-core alone registers no gradient functions; the umbrella @tensorflow/tfjs package does this import.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 /**
  * Choosing the tensor backend. Order of preference: tfjs-node-gpu (CUDA), tfjs-node (libtensorflow),
@@ -57,9 +59,34 @@ function packageVersion(pkg: string): string {
   }
 }
 
+/**
+ * The wasm backend's Emscripten glue installs process-wide 'uncaughtException' and 'unhandledRejection'
+ * handlers that rethrow from inside its minified source, so any later uncaught error prints tens of
+ * kilobytes of that source. They only serve Emscripten's exit() emulation, which tfjs does not use.
+ */
+/**
+ * The wasm backend's Emscripten glue installs process-wide 'uncaughtException' and 'unhandledRejection'
+ * handlers that rethrow from inside its minified source, so any later uncaught error prints tens of
+ * kilobytes of that source. They only serve Emscripten's exit() emulation, which tfjs does not use.
+ * Returns a function that removes the handlers added since this call.
+ */
+function removeHandlersAddedSince(): () => void {
+  const uncaught = new Set(process.listeners('uncaughtException'));
+  const rejection = new Set(process.listeners('unhandledRejection'));
+  return () => {
+    for (const l of process.listeners('uncaughtException')) if (!uncaught.has(l)) process.removeListener('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection')) if (!rejection.has(l)) process.removeListener('unhandledRejection', l);
+  };
+}
+
 function tryLoad(choice: BackendChoice): string | null {
   try {
-    require(PACKAGE_OF[choice]);
+    const cleanup = removeHandlersAddedSince();
+    try {
+      require(PACKAGE_OF[choice]);
+    } finally {
+      cleanup();
+    }
     return null;
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
@@ -70,9 +97,17 @@ function tryLoad(choice: BackendChoice): string | null {
 const TFJS_NAME: Record<BackendChoice, string> = { 'node-gpu': 'tensorflow', node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 
 async function activate(choice: BackendChoice): Promise<void> {
-  const ok = await tf.setBackend(TFJS_NAME[choice]);
-  if (!ok) throw new BackendUnavailableError(`backend ${choice} failed to initialise`);
-  await tf.ready();
+  // The cpu backend prints a multi-line banner on first use; our one-line announcement says the same.
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
+  const cleanup = removeHandlersAddedSince();
+  try {
+    const ok = await tf.setBackend(TFJS_NAME[choice]);
+    if (!ok) throw new BackendUnavailableError(`backend ${choice} failed to initialise`);
+    await tf.ready();
+  } finally {
+    cleanup();
+  }
 }
 
 function parseForced(value: string | undefined): BackendChoice | null {

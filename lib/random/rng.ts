@@ -98,6 +98,12 @@ export class Rng {
     return new Rng(this.nextUint32() ^ Math.imul(this.nextUint32(), 0x27d4eb2d));
   }
 
+  /** Continues the stream from a saved state (checkpoint resume). */
+  setState(state: RngState): void {
+    [this.s0, this.s1, this.s2, this.s3] = state.s;
+    this.spare = state.spare;
+  }
+
   getState(): RngState {
     return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
   }

@@ -1,0 +1,23 @@
+import type { Command } from '../command';
+import { flagNumber, flagString } from '../args';
+import { EXIT } from '../errors';
+import { runBook, SCALES, type Scale } from '../../book';
+
+export const command: Command = {
+  name: 'book',
+  summary: 'execute the notebooks (Jupyter, tslab kernel) and write book/*.html, book/index.html and figures/',
+  usage: 'otbook book [--scale smoke|quick|paper] [--only NAME] [--cell-timeout S]',
+  flags: {
+    scale: { kind: 'string', value: 'SCALE', help: 'experiment scale (default quick)', choices: SCALES },
+    only: { kind: 'string', value: 'NAME', help: 'run only notebooks whose file name contains NAME' },
+    'cell-timeout': { kind: 'integer', value: 'S', help: 'stop a cell after S seconds (default: no limit)' },
+  },
+  async run(args) {
+    const runs = await runBook({
+      scale: (flagString(args, 'scale') ?? 'quick') as Scale,
+      only: flagString(args, 'only'),
+      cellTimeout: flagNumber(args, 'cell-timeout') ?? 0,
+    });
+    return runs.every((r) => r.status === 'ok') ? EXIT.ok : EXIT.notebookFailed;
+  },
+};

@@ -1,0 +1,14 @@
+export type { Param, Module, Potential, TransportMap, TimePotential } from './module';
+export { variablesOf, countParameters, disposeParams } from './module';
+export { ACTIVATIONS, CONVEX_NONDECREASING, activate } from './activations';
+export type { ActivationName } from './activations';
+export { denseLayer, applyDense } from './dense';
+export type { Dense } from './dense';
+export { Mlp, mlpPotential, mlpMap } from './mlp';
+export type { MlpOptions, MapOptions } from './mlp';
+export { icnnPotential } from './icnn';
+export type { IcnnOptions } from './icnn';
+export { timePotential, sinusoidalEmbedding } from './time-potential';
+export type { TimePotentialOptions } from './time-potential';
+export { residualMap } from './residual';
+export type { ResidualMapOptions } from './residual';

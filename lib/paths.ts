@@ -1,0 +1,33 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/**
+ * The otbook checkout this code runs from (the folder with otbook's package.json). Works from lib/ (tsx),
+ * dist/ (compiled) and from a notebook, whatever the working directory.
+ */
+export function repoRoot(): string {
+  let dir = resolve(__dirname);
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'otbook') return dir;
+      } catch {
+        /* keep looking */
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error('otbook: cannot find the repository root (package.json named otbook)');
+    dir = up;
+  }
+}
+
+/** Where figures, results and the built book go; each can be moved with an environment variable. */
+export const paths = {
+  notebooks: () => join(repoRoot(), 'notebooks'),
+  book: () => process.env.OTBOOK_BOOK_DIR ?? join(repoRoot(), 'book'),
+  figures: () => process.env.OTBOOK_FIGURES_ROOT ?? join(repoRoot(), 'figures'),
+  results: () => process.env.OTBOOK_RESULTS_ROOT ?? join(repoRoot(), 'results'),
+  paperData: () => join(repoRoot(), 'data', 'paper'),
+  jupyterPath: () => join(repoRoot(), '.jupyter-env', 'share', 'jupyter'),
+};

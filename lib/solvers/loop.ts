@@ -1,0 +1,333 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PointCloud } from '../data/points';
+import type { Param } from '../nets';
+import { Rng } from '../random';
+import { Adam, type AdamOptions } from './adam';
+import { hasCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
+import { StepContext } from './context';
+import type { LossTerms, Method } from './method';
+
+/** Anything that draws n points with the run's Rng (the samplers of lib/data satisfy it). */
+export interface BatchSource {
+  readonly dim: number;
+  sample(n: number, rng: Rng): PointCloud;
+}
+
+/** One row of the loss log: values at a logged iteration (map terms averaged over its K_T steps). */
+export interface LogRow {
+  readonly iteration: number;
+  readonly seconds: number;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+export interface Progress {
+  readonly iteration: number;
+  readonly total: number;
+  readonly itPerSecond: number;
+  readonly etaSeconds: number;
+  readonly last: LogRow | null;
+}
+
+export interface TrainOptions {
+  /** Outer iterations K (each: one potential step, then K_T map steps; OTP Algorithm 1). */
+  readonly iterations: number;
+  /** K_T (paper: 20). */
+  readonly innerSteps: number;
+  readonly batchSize: number;
+  readonly adam: AdamOptions;
+  readonly seed: number;
+  /** Read losses back and check for NaN/Inf every this many outer iterations (the only read-backs). */
+  readonly logEvery?: number;
+  /** Folder for checkpoints and the loss log (loss.csv). Without it nothing is written. */
+  readonly runDir?: string;
+  readonly checkpointEvery?: number;
+  /** Continue from runDir's checkpoint when there is one. */
+  readonly resume?: boolean;
+  /** Metadata stored in checkpoints; a resumed run must match it (e.g. the config hash). */
+  readonly meta?: Record<string, string | number | boolean>;
+  readonly onLog?: (row: LogRow) => void;
+  readonly onProgress?: (p: Progress) => void;
+  /** Checked between outer iterations: when aborted, the loop writes a checkpoint and returns 'interrupted'. */
+  readonly signal?: AbortSignal;
+}
+
+export type TrainStatus = 'completed' | 'diverged' | 'interrupted';
+
+export interface TrainResult {
+  readonly status: TrainStatus;
+  /** Outer iterations completed (including those of an earlier run that this one resumed). */
+  readonly iterationsDone: number;
+  /** First outer iteration whose loss was NaN or Inf. */
+  readonly divergedAt?: number;
+  readonly resumedFrom?: number;
+  readonly seconds: number;
+  readonly log: readonly LogRow[];
+  /** The run's random stream after training (evaluation continues from it). */
+  readonly rng: Rng;
+}
+
+function paramsByName(params: readonly Param[]): Map<string, Param> {
+  return new Map(params.map((p) => [p.name, p]));
+}
+
+/** All parameters of a method, without duplicates (a net may be shared by both steps). */
+function allParams(method: Method): Param[] {
+  return [...paramsByName([...method.potentialParams, ...method.mapParams]).values()];
+}
+
+async function snapshot(method: Method, opts: Record<string, Adam>, iteration: number, rng: Rng, meta: TrainOptions['meta']): Promise<Checkpoint> {
+  const params: Checkpoint['params'] = {};
+  for (const p of allParams(method)) params[p.name] = { shape: p.variable.shape.slice(), values: (await p.variable.data()) as Float32Array };
+  const optimizers: Checkpoint['optimizers'] = {};
+  for (const [k, o] of Object.entries(opts)) optimizers[k] = await o.getState();
+  return { iteration, rng: rng.getState(), params, optimizers, meta: meta ?? {} };
+}
+
+function restore(method: Method, opts: Record<string, Adam>, ck: Checkpoint): void {
+  for (const p of allParams(method)) {
+    const saved = ck.params[p.name];
+    if (!saved || saved.values.length !== p.variable.size) {
+      throw new Error(`checkpoint does not match the model: parameter ${p.name}`);
+    }
+    p.variable.assign(tf.tensor(saved.values, p.variable.shape));
+  }
+  for (const [k, o] of Object.entries(opts)) {
+    const st = ck.optimizers[k];
+    if (!st) throw new Error(`checkpoint has no optimizer state '${k}'`);
+    o.setState(st);
+  }
+}
+
+/** Restores only the weights of a method from a run folder (for evaluation and `otbook map`). */
+export function loadWeights(method: Method, runDir: string): Checkpoint {
+  const ck = readCheckpoint(runDir);
+  for (const p of allParams(method)) {
+    const saved = ck.params[p.name];
+    if (!saved || saved.values.length !== p.variable.size) throw new Error(`checkpoint does not match the model: parameter ${p.name}`);
+    p.variable.assign(tf.tensor(saved.values, p.variable.shape));
+  }
+  return ck;
+}
+
+const LOSS_FILE = 'loss.csv';
+
+function readLog(runDir: string, upTo: number): LogRow[] {
+  const f = join(runDir, LOSS_FILE);
+  if (!existsSync(f)) return [];
+  const [head, ...lines] = readFileSync(f, 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  return lines
+    .map((l) => l.split(',').map(Number))
+    .filter((v) => v[0] <= upTo)
+    .map((v) => ({
+      iteration: v[0],
+      seconds: v[1],
+      values: Object.fromEntries(cols.slice(2).map((c, i) => [c, v[i + 2]])),
+    }));
+}
+
+function writeLog(runDir: string, rows: readonly LogRow[]): void {
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0].values);
+  const text = [['iteration', 'seconds', ...cols].join(','), ...rows.map((r) => [r.iteration, r.seconds.toFixed(3), ...cols.map((c) => r.values[c])].join(','))];
+  writeFileSync(join(runDir, LOSS_FILE), `${text.join('\n')}\n`);
+}
+
+function appendLog(runDir: string, row: LogRow, header: boolean): void {
+  const cols = Object.keys(row.values);
+  const f = join(runDir, LOSS_FILE);
+  if (header || !existsSync(f)) writeFileSync(f, `${['iteration', 'seconds', ...cols].join(',')}\n`);
+  appendFileSync(f, `${[row.iteration, row.seconds.toFixed(3), ...cols.map((c) => row.values[c])].join(',')}\n`);
+}
+
+/**
+ * Gradients of a loss with respect to `vars`, and its named terms. tf.variableGrads disposes everything
+ * computed inside except the returned value, so the terms are kept explicitly (and disposed by the caller).
+ */
+function gradsAndTerms(loss: () => LossTerms, vars: tf.Variable[]): { grads: tf.NamedTensorMap; terms: LossTerms } {
+  let kept: Record<string, tf.Scalar> = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const t = loss();
+    kept = Object.fromEntries(Object.entries(t.terms).map(([k, v]) => [k, tf.keep(v)]));
+    return t.total;
+  }, vars);
+  return { grads, terms: { total: value, terms: kept } };
+}
+
+function disposeTerms(t: LossTerms): void {
+  for (const v of Object.values(t.terms)) v.dispose();
+}
+
+/** Adds a step's loss terms into running sums (tensors, no read-back). */
+function accumulate(sums: Map<string, tf.Tensor>, prefix: string, loss: LossTerms): void {
+  const add = (k: string, t: tf.Scalar) => {
+    const prev = sums.get(k);
+    const next = prev ? tf.add(prev, t) : t.clone();
+    sums.set(k, tf.keep(next));
+    prev?.dispose();
+  };
+  add(prefix, loss.total);
+  for (const [k, t] of Object.entries(loss.terms)) add(`${prefix}.${k}`, t);
+}
+
+/**
+ * The one training loop (OTP Algorithm 1), shared by every method: per outer iteration k, one Adam step on
+ * the potential's loss, then K_T Adam steps on the map's loss, each on a fresh batch (lines 2 and 6).
+ * Methods supply only their losses (and OTP its smoothed source); see lib/solvers/method.ts.
+ *
+ * Losses stay on the device: they are summed as tensors and read back once every `logEvery` iterations,
+ * which is also when NaN/Inf is detected (the exact first bad iteration is found from the per-iteration values).
+ */
+export async function train(method: Method, source: BatchSource, target: BatchSource, options: TrainOptions): Promise<TrainResult> {
+  const { iterations, innerSteps, batchSize } = options;
+  const logEvery = Math.max(1, options.logEvery ?? 50);
+  const rng = new Rng(options.seed);
+  const opts = { potential: new Adam(method.potentialParams, options.adam), map: new Adam(method.mapParams, options.adam) };
+  let start = 0;
+  let log: LogRow[] = [];
+  let elapsedBefore = 0;
+  const runDir = options.runDir;
+  if (runDir) mkdirSync(runDir, { recursive: true });
+  let resumedFrom: number | undefined;
+  if (runDir && options.resume && hasCheckpoint(runDir)) {
+    const ck = readCheckpoint(runDir);
+    for (const [k, v] of Object.entries(options.meta ?? {})) {
+      if (ck.meta[k] !== undefined && ck.meta[k] !== v) {
+        throw new Error(`cannot resume: the checkpoint in ${runDir} was written with ${k}=${ck.meta[k]}, this run has ${k}=${v}`);
+      }
+    }
+    restore(method, opts, ck);
+    rng.setState(ck.rng);
+    start = ck.iteration;
+    resumedFrom = start;
+    elapsedBefore = Number(ck.meta.elapsedSeconds ?? 0);
+    log = readLog(runDir, start);
+    writeLog(runDir, log);
+  } else if (runDir) {
+    writeLog(runDir, []);
+  }
+
+  const ctx = new StepContext(rng, start, iterations);
+  const potentialVars = method.potentialParams.map((p) => p.variable);
+  const mapVars = method.mapParams.map((p) => p.variable);
+  const prepare = (x: tf.Tensor2D) => (method.prepareSource ? method.prepareSource(x, ctx) : x);
+  const draw = (s: BatchSource) => {
+    const p = s.sample(batchSize, rng);
+    return tf.tensor2d(p.data, [p.n, p.d]);
+  };
+  const emptyY = tf.keep(tf.zeros([0, target.dim])) as tf.Tensor2D;
+
+  const t0 = Date.now();
+  const seconds = () => elapsedBefore + (Date.now() - t0) / 1000;
+  let window: Array<{ iteration: number; sums: Map<string, tf.Tensor> }> = [];
+  let status: TrainStatus = 'completed';
+  let divergedAt: number | undefined;
+  let done = start;
+  let lastRow: LogRow | null = log.length ? log[log.length - 1] : null;
+  let lastProgress = 0;
+
+  const flush = async (): Promise<boolean> => {
+    if (window.length === 0) return true;
+    const keys = [...window[0].sums.keys()];
+    const stacked = tf.tidy(() => tf.stack(window.flatMap((w) => keys.map((k) => w.sums.get(k) as tf.Tensor))));
+    const values = (await stacked.data()) as Float32Array;
+    stacked.dispose();
+    let ok = true;
+    window.forEach((w, i) => {
+      if (!ok) return;
+      for (let j = 0; j < keys.length; j++) {
+        if (!Number.isFinite(values[i * keys.length + j])) {
+          ok = false;
+          divergedAt = w.iteration;
+          return;
+        }
+      }
+    });
+    const lastIdx = window.length - 1;
+    const last = window[lastIdx];
+    const row: LogRow = {
+      iteration: last.iteration + 1,
+      seconds: seconds(),
+      values: {
+        ...Object.fromEntries(keys.map((k, j) => [k, values[lastIdx * keys.length + j] / (k.startsWith('map') ? innerSteps : 1)])),
+        ...(method.scheduleValues?.(last.iteration) ?? {}),
+      },
+    };
+    for (const w of window) for (const t of w.sums.values()) t.dispose();
+    window = [];
+    if (ok) {
+      log.push(row);
+      lastRow = row;
+      if (runDir) appendLog(runDir, row, log.length === 1);
+      options.onLog?.(row);
+    }
+    return ok;
+  };
+
+  const checkpoint = async (iteration: number) => {
+    if (!runDir) return;
+    const ck = await snapshot(method, opts, iteration, rng, { ...(options.meta ?? {}), elapsedSeconds: seconds() });
+    writeCheckpoint(runDir, ck);
+  };
+
+  try {
+    for (let k = start; k < iterations; k++) {
+      ctx.iteration = k;
+      const sums = new Map<string, tf.Tensor>();
+      // Potential step (Alg. 1, lines 2–4).
+      tf.tidy(() => {
+        const x = prepare(draw(source));
+        const y = draw(target);
+        const { grads, terms } = gradsAndTerms(() => method.potentialLoss({ x, y }, ctx), potentialVars);
+        opts.potential.apply(grads);
+        accumulate(sums, 'potential', terms);
+        disposeTerms(terms);
+      });
+      // Map steps (lines 5–10).
+      for (let j = 0; j < innerSteps; j++) {
+        tf.tidy(() => {
+          const x = prepare(draw(source));
+          const y = method.mapStepUsesTarget ? draw(target) : emptyY;
+          const { grads, terms } = gradsAndTerms(() => method.mapLoss({ x, y }, ctx), mapVars);
+          opts.map.apply(grads);
+          accumulate(sums, 'map', terms);
+          disposeTerms(terms);
+        });
+      }
+      window.push({ iteration: k, sums });
+      done = k + 1;
+      const last = done === iterations;
+      if (done % logEvery === 0 || last) {
+        if (!(await flush())) {
+          status = 'diverged';
+          break;
+        }
+      }
+      const now = Date.now();
+      if (options.onProgress && (now - lastProgress > 250 || last)) {
+        lastProgress = now;
+        const rate = (done - start) / Math.max(1e-9, (now - t0) / 1000);
+        options.onProgress({ iteration: done, total: iterations, itPerSecond: rate, etaSeconds: (iterations - done) / Math.max(rate, 1e-9), last: lastRow });
+      }
+      if (runDir && options.checkpointEvery && done % options.checkpointEvery === 0 && !last) await checkpoint(done);
+      if (options.signal?.aborted && !last) {
+        if (!(await flush())) {
+          status = 'diverged';
+          break;
+        }
+        status = 'interrupted';
+        await checkpoint(done);
+        break;
+      }
+    }
+    if (status === 'completed') await checkpoint(done);
+  } finally {
+    for (const w of window) for (const t of w.sums.values()) t.dispose();
+    emptyY.dispose();
+    opts.potential.dispose();
+    opts.map.dispose();
+  }
+  return { status, iterationsDone: done, divergedAt, resumedFrom, seconds: seconds(), log, rng };
+}

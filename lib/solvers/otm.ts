@@ -1,0 +1,27 @@
+import type { Potential, TransportMap } from '../nets';
+import type { Method } from './method';
+import { mapNoise, semiDualMapLoss, semiDualPotentialLoss, type SemiDualOptions } from './semi-dual';
+
+export interface SemiDualNets {
+  readonly potential: Potential;
+  readonly map: TransportMap;
+  [name: string]: Potential | TransportMap;
+}
+
+/**
+ * OTM (Rout et al. 2022; Fan et al. 2022): semi-dual neural OT with a deterministic map T(x), and OTM-s, the
+ * same with a stochastic map T(x, z) (OTP Eq. 19). The potential may be an MLP or the ICNN of OTP Eq. 40.
+ */
+export function otmMethod(nets: SemiDualNets, options: SemiDualOptions): Method<SemiDualNets> {
+  const { potential, map } = nets;
+  return {
+    name: map.noiseDim > 0 ? 'otm-s' : 'otm',
+    nets,
+    potentialParams: potential.params,
+    mapParams: map.params,
+    mapStepUsesTarget: false,
+    potentialLoss: (batch, ctx) => semiDualPotentialLoss(potential, map, batch, ctx, options),
+    mapLoss: (batch, ctx) => semiDualMapLoss(potential, map, batch, ctx, options),
+    transport: (x, ctx) => map.apply(x, mapNoise(map, x.shape[0], ctx)),
+  };
+}
