@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { UserError } from '../cli/errors';
+import { paths, repoRoot } from '../paths';
+import type { Scale } from './scale';
+import { writeBookIndex } from './index-page';
+
+export interface NotebookRun {
+  readonly name: string;
+  readonly status: 'ok' | 'failed';
+  readonly seconds: number;
+  readonly html: string;
+  readonly notebook: string;
+  readonly cellIndex?: number;
+  readonly cellSource?: string;
+  readonly error?: string;
+}
+
+export interface BookOptions {
+  readonly scale: Scale;
+  /** Runs only the notebooks whose file name contains this (e.g. '02' or 'otm-vs-otp'). */
+  readonly only?: string;
+  /** Seconds per cell before the kernel is stopped; 0 for none. */
+  readonly cellTimeout?: number;
+  readonly log?: (line: string) => void;
+}
+
+export function listNotebooks(only?: string): string[] {
+  const dir = paths.notebooks();
+  if (!existsSync(dir)) throw new UserError(`no notebooks folder at ${dir}`);
+  const all = readdirSync(dir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort();
+  const chosen = only ? all.filter((f) => f.includes(only)) : all;
+  if (chosen.length === 0) {
+    throw new UserError(`--only ${only} matches no notebook; notebooks: ${all.map((f) => basename(f, '.ipynb')).join(', ')}`);
+  }
+  return chosen.map((f) => join(dir, f));
+}
+
+function pythonForJupyter(): string {
+  return process.env.OTBOOK_PYTHON ?? '/usr/bin/python3';
+}
+
+function checkKernel(): void {
+  const spec = join(paths.jupyterPath(), 'kernels', 'tslab', 'kernel.json');
+  if (!existsSync(spec)) {
+    throw new UserError(`the tslab Jupyter kernel is not registered for this checkout (${spec} missing); run: bash environment/setup.sh`);
+  }
+  if (!existsSync(pythonForJupyter())) {
+    throw new UserError(`${pythonForJupyter()} not found; Jupyter must be installed (bash environment/setup.sh), or set OTBOOK_PYTHON`);
+  }
+}
+
+/** Executes one notebook through nbclient on the tslab kernel; writes book/<name>.ipynb (signed) and .html. */
+export function runNotebook(file: string, options: BookOptions): Promise<NotebookRun> {
+  const name = basename(file, '.ipynb');
+  const outDir = paths.book();
+  mkdirSync(outDir, { recursive: true });
+  const outNb = join(outDir, `${name}.ipynb`);
+  const outHtml = join(outDir, `${name}.html`);
+  const script = join(repoRoot(), 'lib', 'book', 'execute_notebook.py');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    JUPYTER_PATH: [paths.jupyterPath(), process.env.JUPYTER_PATH].filter(Boolean).join(':'),
+    OTBOOK_SCALE: options.scale,
+    OTBOOK_NOTEBOOK: name,
+    OTBOOK_FIGURES_DIR: join(paths.figures(), name),
+  };
+  const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(
+      pythonForJupyter(),
+      [script, file, outNb, outHtml, 'tslab', String(options.cellTimeout ?? 0), paths.notebooks()],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let errTail = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => {
+      const text = b.toString();
+      errTail = (errTail + text).slice(-4000);
+      for (const line of text.split('\n')) if (line.startsWith('  [')) log(`${name}${line}`);
+    });
+    child.on('error', reject);
+    child.on('close', () => {
+      const last = stdout.trim().split('\n').pop() ?? '';
+      let report: { status: 'ok' | 'failed'; seconds: number; cell_index?: number; cell_source?: string; error?: string };
+      try {
+        report = JSON.parse(last) as typeof report;
+      } catch {
+        reject(new Error(`executing ${name} failed before any report:\n${errTail}`));
+        return;
+      }
+      resolvePromise({
+        name,
+        status: report.status,
+        seconds: report.seconds,
+        html: outHtml,
+        notebook: outNb,
+        cellIndex: report.cell_index,
+        cellSource: report.cell_source,
+        error: report.error,
+      });
+    });
+  });
+}
+
+/** `otbook book`: executes the notebooks in order, writes their HTML and the index page. */
+export async function runBook(options: BookOptions): Promise<NotebookRun[]> {
+  checkKernel();
+  const files = listNotebooks(options.only);
+  const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  log(`otbook book: ${files.length} notebook(s) at scale '${options.scale}' → ${paths.book()}`);
+  const runs: NotebookRun[] = [];
+  for (const f of files) {
+    const run = await runNotebook(f, options);
+    runs.push(run);
+    if (run.status === 'ok') log(`✔ ${run.name} (${run.seconds.toFixed(0)} s) → ${run.html}`);
+    else {
+      log(`✘ ${run.name}: cell ${run.cellIndex ?? '?'} failed after ${run.seconds.toFixed(0)} s: ${run.error ?? ''}`);
+      if (run.cellSource) log(`  --- failing cell ---\n${run.cellSource.replace(/^/gm, '  | ')}\n  --------------------`);
+      log(`  executed notebook with the error: ${run.html}`);
+    }
+  }
+  const index = writeBookIndex(runs, options.scale);
+  writeFileSync(join(paths.book(), 'runs.json'), `${JSON.stringify({ scale: options.scale, runs }, null, 2)}\n`);
+  log(`index: ${index}`);
+  return runs;
+}
