@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-// tfjs-core alone registers no gradient functions; the umbrella @tensorflow/tfjs package does this import.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs-core's CommonJS bundle registers no gradient functions (its dist/register_all_gradients.js is an ES
+// module that Node cannot require). The umbrella package's CommonJS bundle registers them all into the same
+// global registry; it is loaded for that side effect only (ops are always imported from tfjs-core).
+import '@tensorflow/tfjs';
 
 /**
  * Choosing the tensor backend. Order of preference: tfjs-node-gpu (CUDA), tfjs-node (libtensorflow),

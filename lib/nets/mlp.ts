@@ -65,6 +65,8 @@ export interface MapOptions {
   /** Dimension of the noise input z (0: a deterministic map). */
   readonly noiseDim?: number;
   readonly noiseStd?: number;
+  /** Prefix of the parameter names (default 'T'; DIOTM's backward map is 'S'). */
+  readonly name?: string;
 }
 
 /**
@@ -73,7 +75,7 @@ export interface MapOptions {
  */
 export function mlpMap(rng: Rng, dim: number, options: MapOptions): TransportMap {
   const noiseDim = options.noiseDim ?? 0;
-  const net = new Mlp(rng, { inputDim: dim + noiseDim, hidden: options.hidden, outputDim: dim, activation: options.activation, name: 'T' });
+  const net = new Mlp(rng, { inputDim: dim + noiseDim, hidden: options.hidden, outputDim: dim, activation: options.activation, name: options.name ?? 'T' });
   return {
     kind: noiseDim > 0 ? 'mlp-stochastic' : 'mlp',
     dim,

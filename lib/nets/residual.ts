@@ -8,6 +8,8 @@ export interface ResidualMapOptions {
   readonly blocks?: number;
   readonly noiseDim?: number;
   readonly noiseStd?: number;
+  /** Prefix of the parameter names (default 'T'). */
+  readonly name?: string;
 }
 
 const silu = (x: tf.Tensor2D) => tf.mul(x, tf.sigmoid(x)) as tf.Tensor2D;
@@ -24,10 +26,11 @@ export function residualMap(rng: Rng, dim: number, options: ResidualMapOptions =
   const input = denseLayer(rng, dim + noiseDim, w);
   const blocks: Array<[Dense, Dense]> = Array.from({ length: nBlocks }, () => [denseLayer(rng, w, w), denseLayer(rng, w, w)]);
   const output = denseLayer(rng, w, dim);
+  const name = options.name ?? 'T';
   const params: Param[] = [
-    ...denseParams('T.in', input),
-    ...blocks.flatMap(([a, b], i) => [...denseParams(`T.block${i}.0`, a), ...denseParams(`T.block${i}.1`, b)]),
-    ...denseParams('T.out', output),
+    ...denseParams(`${name}.in`, input),
+    ...blocks.flatMap(([a, b], i) => [...denseParams(`${name}.block${i}.0`, a), ...denseParams(`${name}.block${i}.1`, b)]),
+    ...denseParams(`${name}.out`, output),
   ];
   return {
     kind: 'residual-mlp',

@@ -68,13 +68,18 @@ export interface TrainResult {
   readonly rng: Rng;
 }
 
-function paramsByName(params: readonly Param[]): Map<string, Param> {
-  return new Map(params.map((p) => [p.name, p]));
-}
-
-/** All parameters of a method, without duplicates (a net may be shared by both steps). */
+/**
+ * All parameters of a method, each once (a net may be shared by both steps). Names key the checkpoint, so two
+ * different variables with one name are an error.
+ */
 function allParams(method: Method): Param[] {
-  return [...paramsByName([...method.potentialParams, ...method.mapParams]).values()];
+  const byName = new Map<string, Param>();
+  for (const p of [...method.potentialParams, ...method.mapParams]) {
+    const seen = byName.get(p.name);
+    if (seen && seen.variable !== p.variable) throw new Error(`two parameters are named '${p.name}': give the networks distinct names`);
+    byName.set(p.name, p);
+  }
+  return [...byName.values()];
 }
 
 async function snapshot(method: Method, opts: Record<string, Adam>, iteration: number, rng: Rng, meta: TrainOptions['meta']): Promise<Checkpoint> {

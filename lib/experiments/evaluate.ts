@@ -1,0 +1,120 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { PointCloud } from '../data/points';
+import type { Pair } from '../data/types';
+import type { W2BenchmarkPair } from '../data/w2bench';
+import { costError, discreteMapL2, estimationFloor, meanTransportCost, targetError } from '../metrics/discrete';
+import { scoreForwardMap } from '../metrics/benchmark';
+import { modeShares, type ModeShares } from '../metrics/modes';
+import { Rng } from '../random';
+import { StepContext, type Method } from '../solvers';
+import { smoothSourceAt } from '../solvers/otp';
+import { noiseSchedule } from './build';
+import type { TrainConfig } from './config';
+
+/** Every metric of a trained run. Values the pair does not support are absent. */
+export interface RunMetrics {
+  /** Samples on each side of every exact-OT metric (stated with the numbers it produced). */
+  readonly n: number;
+  /** E‖T(x) − x‖² on clean source points (for OTP: x → x̃ at ε_min → T(x̃), as the paper evaluates). */
+  readonly transportCost: number;
+  /** W2²(μ, ν) (c = ‖x − y‖²) when known in closed form. */
+  readonly w2Squared?: number;
+  /** OTP Sec. 5.1: |W2²(μ, ν) − E‖T(x) − x‖²|. */
+  readonly dCost?: number;
+  /** OTP Sec. 5.1: W2²(T#μ, ν) by exact OT on n samples each. */
+  readonly dTarget: number;
+  /** W2²(ν_n, ν′_n) of two independent target samples of the same n: the estimate's floor. */
+  readonly floor?: number;
+  /** Shares of T#μ in the target's modes (one-to-many, mixtures, colours). */
+  readonly modes?: ModeShares;
+  /** W2 benchmark (Table 4), with its own 4096 test points. */
+  readonly l2uvp?: number;
+  readonly cos?: number;
+  /** DIOTM Table 1: the L2(μ_n) distance √(mean ‖T(x_i) − y_σ(i)‖²) to the discrete OT map on the n test samples. */
+  readonly discreteMapL2?: number;
+  readonly evalSeconds: number;
+}
+
+/** Points kept for figures: a few coordinates of x, x̃ (OTP), T(x) and y. */
+export interface RunSamples {
+  readonly columns: number[];
+  readonly x: number[][];
+  readonly smoothed?: number[][];
+  readonly transported: number[][];
+  readonly target: number[][];
+}
+
+const CHUNK = 1024;
+
+/** Applies a method's learned plan to a cloud in chunks (one read-back per chunk, outside training). */
+export async function transportPoints(method: Method, x: PointCloud, ctx: StepContext): Promise<PointCloud> {
+  const out = new Float32Array(x.n * x.d);
+  for (let s = 0; s < x.n; s += CHUNK) {
+    const e = Math.min(x.n, s + CHUNK);
+    const t = tf.tidy(() => method.transport(tf.tensor2d(x.data.subarray(s * x.d, e * x.d), [e - s, x.d]), ctx));
+    out.set((await t.data()) as Float32Array, s * x.d);
+    t.dispose();
+  }
+  return { n: x.n, d: x.d, data: out };
+}
+
+/** The columns kept for figures: all for d ≤ 4, else the first two of x1 and of x2 (App. E.1's split). */
+export function figureColumns(d: number, plotSamples: number): number[] {
+  if (d <= 4 || d * plotSamples <= 200_000) return Array.from({ length: d }, (_, i) => i);
+  const h = d / 2;
+  return [0, 1, Math.floor(h), Math.floor(h) + 1];
+}
+
+function pick(p: PointCloud, count: number, cols: number[]): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < Math.min(count, p.n); i++) rows.push(cols.map((c) => Number(p.data[i * p.d + c].toPrecision(5))));
+  return rows;
+}
+
+/**
+ * Evaluates a trained method on fresh samples. The evaluation stream is seeded from the run's seed only, so
+ * every method of a cell is scored on the same source and target points (common random numbers).
+ */
+export async function evaluateRun(method: Method, pair: Pair, config: TrainConfig): Promise<{ metrics: RunMetrics; samples: RunSamples }> {
+  const t0 = Date.now();
+  const n = config.eval.n;
+  const evalRng = new Rng(1_000_003 + config.seed);
+  const x = pair.source.sample(n, evalRng);
+  const y = pair.target.sample(n, evalRng);
+  const y2 = config.eval.floor ? pair.target.sample(n, evalRng) : undefined;
+  // The plan's own noise (OTP's z, a stochastic map's z) comes from a separate stream.
+  const ctx = new StepContext(new Rng(2_000_003 + config.seed), config.iterations, config.iterations);
+  const tx = await transportPoints(method, x, ctx);
+
+  const transportCost = meanTransportCost(x, tx);
+  const dTarget = targetError(tx, y).value;
+  const metrics: { -readonly [K in keyof RunMetrics]: RunMetrics[K] } = { n, transportCost, dTarget, evalSeconds: 0 };
+  if (pair.w2Squared !== undefined) {
+    metrics.w2Squared = pair.w2Squared;
+    metrics.dCost = costError(pair.w2Squared, x, tx).value;
+  }
+  if (y2) metrics.floor = estimationFloor(y, y2).value;
+  if (pair.targetModes) metrics.modes = modeShares(tx, pair.targetModes);
+  if ('constants' in pair && 'mapStar64' in pair) {
+    const bench = pair as W2BenchmarkPair;
+    const score = await scoreForwardMap(bench, (p) => transportPoints(method, p, ctx), { rng: new Rng(3_000_003 + config.seed) });
+    metrics.l2uvp = score.l2uvp;
+    metrics.cos = score.cos;
+  }
+  if (config.method === 'diotm' || config.pair === 'g8g' || config.pair === 'g25g' || config.pair === 'moon-spiral' || config.pair === 'g-circles') {
+    metrics.discreteMapL2 = discreteMapL2(x, tx, y).value;
+  }
+  metrics.evalSeconds = (Date.now() - t0) / 1000;
+
+  const cols = figureColumns(pair.dim, config.eval.plotSamples);
+  const k = config.eval.plotSamples;
+  let smoothed: number[][] | undefined;
+  if (config.method === 'otp' && config.smoothing) {
+    const schedule = noiseSchedule(config.smoothing, config.iterations);
+    const sctx = new StepContext(new Rng(2_000_003 + config.seed), config.iterations, config.iterations);
+    const xs = tf.tidy(() => smoothSourceAt(tf.tensor2d(x.data.subarray(0, Math.min(k, n) * x.d), [Math.min(k, n), x.d]), schedule, config.iterations - 1, sctx));
+    smoothed = pick({ n: xs.shape[0], d: x.d, data: (await xs.data()) as Float32Array }, k, cols);
+    xs.dispose();
+  }
+  return { metrics, samples: { columns: cols, x: pick(x, k, cols), smoothed, transported: pick(tx, k, cols), target: pick(y, k, cols) } };
+}
