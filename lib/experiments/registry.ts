@@ -1,0 +1,234 @@
+import { UserError } from '../cli/errors';
+import type { Scale } from '../book/scale';
+import type { MethodName } from '../solvers';
+import type { DiotmRegularizer } from '../solvers/diotm';
+import type { TrainConfig, TrainConfigInput } from './config';
+import { resolveConfig } from './defaults';
+
+/** One cell of an experiment's grid: one training run. */
+export interface Cell {
+  /** Stable id, used as the run's folder name (e.g. 'd16-one-to-many-otp-s0'). */
+  readonly id: string;
+  /** The factors that place the cell in its table (method label, pair, dim, seed, …). */
+  readonly factors: Readonly<Record<string, string | number>>;
+  readonly config: TrainConfig;
+}
+
+export interface Experiment {
+  readonly name: string;
+  readonly title: string;
+  /** Where in the papers the experiment comes from. */
+  readonly source: string;
+  cells(scale: Scale): Cell[];
+}
+
+/**
+ * How each scale shortens a run. 'paper' keeps the appendix's settings exactly. 'quick' and 'smoke' keep the
+ * networks, batch, optimiser, α, λ and σ range, and shorten training; OTP's period P is shortened in
+ * proportion, so that σ_k still passes through the same 10 levels from σ_max to σ_min (Eq. 38).
+ */
+export interface ScaleBudget {
+  readonly iterations: number;
+  readonly innerSteps?: number;
+  readonly seeds: readonly number[];
+  readonly evalN?: number;
+}
+
+function scaled(input: TrainConfigInput, budget: ScaleBudget | 'paper', seed: number): TrainConfig {
+  const paper = resolveConfig({ ...input, seed });
+  if (budget === 'paper') return paper;
+  const ratio = budget.iterations / paper.iterations;
+  const smoothing = paper.smoothing && { ...paper.smoothing, period: Math.max(1, Math.round(paper.smoothing.period * ratio)) };
+  return resolveConfig({
+    ...input,
+    seed,
+    iterations: budget.iterations,
+    innerSteps: budget.innerSteps ?? paper.innerSteps,
+    logEvery: Math.max(1, Math.round(budget.iterations / 100)),
+    checkpointEvery: Math.max(1, Math.round(budget.iterations / 10)),
+    ...(smoothing ? { smoothing } : {}),
+    ...(budget.evalN ? { eval: { n: budget.evalN } } : {}),
+  });
+}
+
+type Budgets = Record<Exclude<Scale, 'paper'>, ScaleBudget> & { paperSeeds: readonly number[] };
+
+function seedsOf(b: Budgets, scale: Scale): readonly number[] {
+  return scale === 'paper' ? b.paperSeeds : b[scale].seeds;
+}
+
+function budgetOf(b: Budgets, scale: Scale): ScaleBudget | 'paper' {
+  return scale === 'paper' ? 'paper' : b[scale];
+}
+
+/** A method as the tables name it, and the config that realises it. */
+interface Variant {
+  readonly label: string;
+  readonly method: MethodName;
+  readonly extra?: TrainConfigInput;
+}
+
+const OTM: Variant = { label: 'OTM', method: 'otm' };
+const OTMS: Variant = { label: 'OTM-s', method: 'otm-s' };
+const OTP: Variant = { label: 'OTP', method: 'otp' };
+const OTP_CNS: Variant = { label: 'OTP-CNS', method: 'otp', extra: { smoothing: { schedule: 'constant' } } };
+const icnn = (v: Variant): Variant => ({ label: `${v.label} (ICNN)`, method: v.method, extra: { ...v.extra, potential: { kind: 'icnn', activation: 'softplus' } } });
+
+function grid(
+  budgets: Budgets,
+  scale: Scale,
+  rows: ReadonlyArray<{ pair: string; dim: number; extra?: TrainConfigInput; factors?: Record<string, string | number> }>,
+  variants: readonly Variant[],
+): Cell[] {
+  const cells: Cell[] = [];
+  for (const r of rows) {
+    for (const v of variants) {
+      for (const seed of seedsOf(budgets, scale)) {
+        const input: TrainConfigInput = { method: v.method, pair: r.pair, dim: r.dim, ...v.extra, ...r.extra };
+        const slug = v.label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
+        const extraId = r.factors ? Object.values(r.factors).join('-') : '';
+        cells.push({
+          id: `d${r.dim}-${r.pair}${extraId ? `-${extraId}` : ''}-${slug}-s${seed}`,
+          factors: { method: v.label, pair: r.pair, dim: r.dim, seed, ...(r.factors ?? {}) },
+          config: scaled(input, budgetOf(budgets, scale), seed),
+        });
+      }
+    }
+  }
+  return cells;
+}
+
+const FIG3_PAIRS = ['perpendicular', 'parallel', 'one-to-many', 'multi-perpendicular'];
+const TABLE1_DIMS = [2, 4, 16, 64, 256];
+const DIOTM_TASKS = ['g8g', 'g25g', 'moon-spiral', 'g-circles'];
+
+/**
+ * Budgets per experiment and scale. The quick budgets are set so that the whole book runs in under
+ * 45 minutes on 2 cores (measured; see the README) while still showing each claim.
+ */
+export const BUDGETS: Record<string, Budgets> = {
+  fig3: { smoke: { iterations: 40, innerSteps: 2, seeds: [0] }, quick: { iterations: 2000, innerSteps: 10, seeds: [0] }, paperSeeds: [0] },
+  fig5: { smoke: { iterations: 40, innerSteps: 2, seeds: [0] }, quick: { iterations: 2000, innerSteps: 10, seeds: [0] }, paperSeeds: [0] },
+  table1: { smoke: { iterations: 20, innerSteps: 2, seeds: [0], evalN: 200 }, quick: { iterations: 1000, innerSteps: 10, seeds: [0, 1, 2] }, paperSeeds: [0, 1, 2] },
+  table3: { smoke: { iterations: 20, innerSteps: 2, seeds: [0], evalN: 200 }, quick: { iterations: 1000, innerSteps: 10, seeds: [0, 1, 2] }, paperSeeds: [0, 1, 2] },
+  table4: { smoke: { iterations: 20, innerSteps: 2, seeds: [0] }, quick: { iterations: 2000, innerSteps: 5, seeds: [0] }, paperSeeds: [0, 1, 2] },
+  mnist: { smoke: { iterations: 10, innerSteps: 2, seeds: [0], evalN: 100 }, quick: { iterations: 1500, innerSteps: 5, seeds: [0] }, paperSeeds: [0] },
+  'diotm-table1': { smoke: { iterations: 20, seeds: [0], evalN: 200 }, quick: { iterations: 4000, seeds: [0] }, paperSeeds: [0] },
+  'diotm-table3': { smoke: { iterations: 20, seeds: [0], evalN: 200 }, quick: { iterations: 3000, seeds: [0] }, paperSeeds: [0] },
+  'weak-ot': { smoke: { iterations: 20, innerSteps: 2, seeds: [0] }, quick: { iterations: 2000, seeds: [0] }, paperSeeds: [0] },
+};
+
+const EXPERIMENTS: Experiment[] = [
+  {
+    name: 'fig3',
+    title: 'OTM vs OTP on the failure cases (2-D)',
+    source: 'OTP Fig. 3 (Sec. 5.1), settings of App. E.1',
+    cells: (scale) => grid(BUDGETS.fig3, scale, FIG3_PAIRS.map((pair) => ({ pair, dim: 2 })), [OTM, OTP]),
+  },
+  {
+    name: 'fig5',
+    title: 'OTM vs OTP with the ICNN potential (2-D)',
+    source: 'OTP Fig. 5 (App. F.1, Eq. 40)',
+    cells: (scale) => grid(BUDGETS.fig5, scale, FIG3_PAIRS.map((pair) => ({ pair, dim: 2 })), [icnn(OTM), icnn(OTP)]),
+  },
+  {
+    name: 'table1',
+    title: 'D_cost and D_target of OTM, OTM-s and OTP on Perpendicular and One-to-Many, d = 2…256',
+    source: 'OTP Table 1 (Sec. 5.1), settings of App. E.1',
+    cells: (scale) =>
+      grid(BUDGETS.table1, scale, TABLE1_DIMS.flatMap((dim) => ['perpendicular', 'one-to-many'].map((pair) => ({ pair, dim }))), [OTM, OTMS, OTP]),
+  },
+  {
+    name: 'table3',
+    title: 'Constant (OTP-CNS) vs decreasing noise schedule, d = 16 and 64',
+    source: 'OTP Table 3 and Fig. 6 (App. F.2)',
+    cells: (scale) => grid(BUDGETS.table3, scale, [16, 64].flatMap((dim) => ['perpendicular', 'one-to-many'].map((pair) => ({ pair, dim }))), [OTP_CNS, OTP]),
+  },
+  {
+    name: 'table4',
+    title: 'W2 benchmark Mix3toMix10: L2-UVP and cos of the ICNN semi-dual solver with and without OTP smoothing',
+    source: 'OTP Table 4 (App. F.3); Korotin et al. 2021',
+    cells: (scale) =>
+      grid(BUDGETS.table4, scale, [16, 64, 128].map((dim) => ({ pair: 'mix3tomix10', dim })), [
+        { label: 'ICNN semi-dual (ours, no smoothing)', method: 'otm' },
+        { label: 'OTP', method: 'otp' },
+      ]),
+  },
+  {
+    name: 'mnist',
+    title: 'MNIST → coloured MNIST: OTM-s collapses to one colour, OTP covers three',
+    source: 'OTP Fig. 2, 4, 7 (Sec. 5.2, App. E.2)',
+    cells: (scale) => grid(BUDGETS.mnist, scale, [{ pair: 'mnist-cmnist', dim: 768, extra: { imageSize: 16 } }], [OTMS, OTP]),
+  },
+  {
+    name: 'diotm-table1',
+    title: 'DIOTM vs OTM on the 2-D tasks: W2 to the target and L2 to the discrete OT map',
+    source: 'DIOTM Table 1 (Sec. 5.1, App. B.1)',
+    cells: (scale) =>
+      grid(BUDGETS['diotm-table1'], scale, DIOTM_TASKS.map((pair) => ({ pair, dim: 2 })), [
+        { label: 'OTM', method: 'otm', extra: { ...diotmMapsForOtm() } },
+        { label: 'DIOTM', method: 'diotm' },
+      ]),
+  },
+  {
+    name: 'diotm-table3',
+    title: 'DIOTM regularizers (OTM-style, R1, HJB) × λ ∈ {0.1, 0.2, 1, 10}',
+    source: 'DIOTM Table 3 (Sec. 5.3)',
+    cells: (scale) =>
+      (['otm', 'r1', 'hjb'] as DiotmRegularizer[]).flatMap((regularizer) =>
+        grid(
+          BUDGETS['diotm-table3'],
+          scale,
+          ['g8g', 'g25g', 'moon-spiral'].flatMap((pair) =>
+            [0.1, 0.2, 1, 10].map((lambda) => ({ pair, dim: 2, extra: { lambda, diotm: { regularizer } }, factors: { regularizer, lambda } })),
+          ),
+          [{ label: 'DIOTM', method: 'diotm' }],
+        ),
+      ),
+  },
+  {
+    name: 'weak-ot',
+    title: 'NOT (γ-weak cost) vs OTP on the One-to-Many toy',
+    source: 'NOT (Korotin et al. 2023, not-weak-ot-report.txt) against OTP Fig. 3',
+    cells: (scale) => grid(BUDGETS['weak-ot'], scale, [{ pair: 'one-to-many', dim: 2 }], [{ label: 'NOT', method: 'not' }, OTP]),
+  },
+];
+
+/**
+ * DIOTM's Table 1 compares with OTM on the same networks (DIOTM App. B: "we use the same network and the same
+ * parameter to DIOTM"): the residual map with a 2-dimensional z, and the same optimiser settings.
+ */
+function diotmMapsForOtm(): TrainConfigInput {
+  return {
+    iterations: 120_000,
+    innerSteps: 1,
+    batchSize: 256,
+    alpha: 0.5,
+    lambda: 1,
+    potential: { kind: 'mlp', hidden: [128, 128, 128], activation: 'silu' },
+    map: { kind: 'residual', hidden: [128], activation: 'silu', noiseDim: 2, noiseStd: 1 },
+  };
+}
+
+export function listExperiments(): readonly Experiment[] {
+  return EXPERIMENTS;
+}
+
+export function getExperiment(name: string): Experiment {
+  const e = EXPERIMENTS.find((x) => x.name === name);
+  if (!e) throw new UserError(`unknown experiment '${name}'; experiments: ${EXPERIMENTS.map((x) => x.name).join(', ')}`);
+  return e;
+}
+
+/** Cells of shard i of n (1-based): cells i−1, i−1+n, … so that each shard gets a mix of cheap and dear cells. */
+export function shardCells(cells: readonly Cell[], shard: { index: number; count: number }): Cell[] {
+  return cells.filter((_, j) => j % shard.count === shard.index - 1);
+}
+
+export function parseShard(s: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(s);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new UserError(`--shard ${s}: expected i/n with 1 ≤ i ≤ n, e.g. 2/8`);
+  return { index, count };
+}

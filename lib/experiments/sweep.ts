@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Scale } from '../book/scale';
+import { UserError } from '../cli/errors';
+import { repoRoot } from '../paths';
+import type { RunMetrics } from './evaluate';
+import { getExperiment, shardCells, type Cell } from './registry';
+import { configHash, readRunRecord, runTraining, writeJsonAtomic, type RunRecord } from './runner';
+
+/** One row of an experiment's results: a cell and what its run recorded. */
+export interface CellResult {
+  readonly id: string;
+  readonly factors: Readonly<Record<string, string | number>>;
+  readonly status: RunRecord['status'] | 'missing';
+  readonly divergedAt?: number;
+  readonly trainSeconds?: number;
+  readonly metrics?: RunMetrics;
+  readonly backend?: string;
+}
+
+export interface SweepOptions {
+  readonly scale: Scale;
+  readonly out: string;
+  readonly shard?: { index: number; count: number };
+  /** Worker processes on this machine (each takes a sub-shard). */
+  readonly jobs?: number;
+  readonly log?: (line: string) => void;
+}
+
+function cellResult(cell: Cell, dir: string): CellResult {
+  const r = readRunRecord(join(dir, cell.id));
+  if (!r || r.configHash !== configHash(cell.config)) return { id: cell.id, factors: cell.factors, status: 'missing' };
+  return { id: cell.id, factors: cell.factors, status: r.status, divergedAt: r.divergedAt, trainSeconds: r.trainSeconds, metrics: r.metrics, backend: r.backend.choice };
+}
+
+/** Reads what exists of an experiment's results in DIR (cells not run yet are 'missing'). */
+export function readResults(experiment: string, scale: Scale, dir: string): CellResult[] {
+  return getExperiment(experiment).cells(scale).map((c) => cellResult(c, dir));
+}
+
+/**
+ * `otbook run`: runs an experiment's cells (or one shard of them) into DIR/<cell id>/. Runs are resumable and
+ * a finished cell with the same configuration is not run again, so an interrupted sweep continues where it
+ * stopped. Notebooks call this too, so they and the command line share one code path.
+ */
+export async function runExperiment(name: string, options: SweepOptions): Promise<CellResult[]> {
+  const experiment = getExperiment(name);
+  const all = experiment.cells(options.scale);
+  const mine = options.shard ? shardCells(all, options.shard) : all;
+  const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  mkdirSync(options.out, { recursive: true });
+  writeJsonAtomic(join(options.out, 'experiment.json'), { name, title: experiment.title, source: experiment.source, scale: options.scale, cells: all.map((c) => c.id) });
+  const jobs = Math.max(1, options.jobs ?? 1);
+  if (jobs > 1) {
+    await Promise.all(Array.from({ length: jobs }, (_, k) => runWorker(name, options, k, jobs, log)));
+  } else {
+    let done = 0;
+    for (const cell of mine) {
+      done++;
+      const existing = cellResult(cell, options.out);
+      if (existing.status === 'completed' || existing.status === 'diverged') {
+        log(`[${done}/${mine.length}] ${cell.id}: ${existing.status} (kept)`);
+        continue;
+      }
+      const t0 = Date.now();
+      const { record } = await runTraining(cell.config, join(options.out, cell.id), { resume: true, label: `[${done}/${mine.length}] ${cell.id}`, quiet: process.env.OTBOOK_PROGRESS === 'off' });
+      log(`[${done}/${mine.length}] ${cell.id}: ${record.status}${record.divergedAt !== undefined ? ` at iteration ${record.divergedAt}` : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+  }
+  return mine.map((c) => cellResult(c, options.out));
+}
+
+/** A worker process running sub-shard k of `jobs` within this machine's shard. */
+function runWorker(name: string, options: SweepOptions, k: number, jobs: number, log: (l: string) => void): Promise<void> {
+  const outer = options.shard ?? { index: 1, count: 1 };
+  // Sub-shard of a shard: cells j with j mod (n·jobs) = (i − 1) + n·k.
+  const shard = `${outer.index + outer.count * k}/${outer.count * jobs}`;
+  const bin = join(repoRoot(), 'bin', 'otbook.js');
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [bin, 'run', name, '--scale', options.scale, '--shard', shard, '--out', resolve(options.out)], {
+      env: { ...process.env, OTBOOK_PROGRESS: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const relay = (b: Buffer) => {
+      for (const line of b.toString().split('\n')) if (line.startsWith('[')) log(`worker ${k + 1}/${jobs} ${line}`);
+    };
+    child.stdout.on('data', relay);
+    child.stderr.on('data', relay);
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 || code === 3 ? resolvePromise() : reject(new Error(`worker ${k + 1}/${jobs} (shard ${shard}) exited with ${code}`))));
+  });
+}
+
+/**
+ * `otbook merge`: combines the results of shards run in several folders (machines) into one folder, and
+ * returns the experiment's full table. Cells found in several folders must agree (same configuration).
+ */
+export function mergeShards(dirs: readonly string[], out: string): { experiment: string; scale: Scale; results: CellResult[] } {
+  if (dirs.length === 0) throw new UserError('merge: give at least one results folder');
+  const metas = dirs.map((d) => {
+    const f = join(d, 'experiment.json');
+    if (!existsSync(f)) throw new UserError(`merge: ${d} holds no experiment.json (not an otbook run folder)`);
+    return JSON.parse(readFileSync(f, 'utf8')) as { name: string; scale: Scale };
+  });
+  const { name, scale } = metas[0];
+  for (const [i, m] of metas.entries()) {
+    if (m.name !== name || m.scale !== scale) throw new UserError(`merge: ${dirs[i]} holds ${m.name} at scale ${m.scale}, not ${name} at ${scale}`);
+  }
+  const cells = getExperiment(name).cells(scale);
+  mkdirSync(out, { recursive: true });
+  const results = cells.map((cell) => {
+    const found = dirs.map((dir) => ({ dir, result: cellResult(cell, dir) })).filter((f) => f.result.status !== 'missing');
+    const best = found.find((f) => f.result.status === 'completed') ?? found[0];
+    if (!best) return { id: cell.id, factors: cell.factors, status: 'missing' as const };
+    copyRun(join(best.dir, cell.id), join(out, cell.id));
+    return best.result;
+  });
+  writeJsonAtomic(join(out, 'experiment.json'), { ...metas[0], mergedFrom: dirs });
+  writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  return { experiment: name, scale, results };
+}
+
+function copyRun(from: string, to: string): void {
+  if (resolve(from) === resolve(to)) return;
+  mkdirSync(to, { recursive: true });
+  for (const f of readdirSync(from)) writeFileSync(join(to, f), readFileSync(join(from, f)));
+}
