@@ -65,11 +65,6 @@ function packageVersion(pkg: string): string {
  * The wasm backend's Emscripten glue installs process-wide 'uncaughtException' and 'unhandledRejection'
  * handlers that rethrow from inside its minified source, so any later uncaught error prints tens of
  * kilobytes of that source. They only serve Emscripten's exit() emulation, which tfjs does not use.
- */
-/**
- * The wasm backend's Emscripten glue installs process-wide 'uncaughtException' and 'unhandledRejection'
- * handlers that rethrow from inside its minified source, so any later uncaught error prints tens of
- * kilobytes of that source. They only serve Emscripten's exit() emulation, which tfjs does not use.
  * Returns a function that removes the handlers added since this call.
  */
 function removeHandlersAddedSince(): () => void {

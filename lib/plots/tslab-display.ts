@@ -1,0 +1,100 @@
+/**
+ * The ONE place that relies on tslab internals (verified with tslab 1.0.22).
+ *
+ * Why: tslab's public `display.*` functions send exactly one MIME type per output, but a Plotly figure needs one
+ * output carrying several (the Plotly JSON as an object for JupyterLab's plotly renderer, HTML for classic
+ * Notebook, JupyterLab without the extension and nbconvert's HTML, text/plain for everything else).
+ *
+ * How: tslab's kernel (node_modules/tslab/dist/jupyter.js) keeps the writer of the cell being executed in the
+ * module-level export `lastWriteDisplayData`, a function `(content, update) => void` that sends `content`
+ * ({ data, metadata, transient }) as a `display_data` message on iopub (JupyterHandlerImpl.handleExecuteImpl sets
+ * it before each execution; tslab's own `display.raw` in dist/public.js calls it the same way). We find that module
+ * in Node's require cache (the kernel loaded it; a notebook's `require('tslab')` is redirected to the kernel's copy,
+ * but our compiled library resolves modules normally, so we do not `require` it ourselves) and read the export at
+ * call time, so outputs go to the cell that is running.
+ *
+ * If tslab changes this, `tslabWriter()` returns null and callers fall back to tslab's public API
+ * (`publicDisplay()`), which shows the HTML only.
+ */
+
+/** A Jupyter MIME bundle: MIME type → string, or a JSON value for JSON MIME types. */
+export type MimeBundle = Readonly<Record<string, string | object>>;
+
+export interface DisplayContent {
+  readonly data: MimeBundle;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly transient: Readonly<Record<string, unknown>>;
+}
+
+export type DisplayWriter = (content: DisplayContent, update: boolean) => void;
+
+/** Paths of tslab's kernel module, as it appears in the require cache. */
+const KERNEL_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
+
+function cache(): Record<string, NodeJS.Module | undefined> {
+  return require.cache;
+}
+
+/** True inside a tslab kernel: tslab's executor sets `globalThis.__tslab__` before running cells. */
+export function inTslab(): boolean {
+  return typeof (globalThis as { __tslab__?: unknown }).__tslab__ === 'object';
+}
+
+/** The display writer of the cell being executed, or null outside a tslab kernel (or if tslab changed). */
+export function tslabWriter(): DisplayWriter | null {
+  for (const [file, mod] of Object.entries(cache())) {
+    if (!mod || !KERNEL_MODULE.test(file)) continue;
+    const exp: unknown = mod.exports;
+    if (typeof exp !== 'object' || exp === null) continue;
+    const w: unknown = (exp as { lastWriteDisplayData?: unknown }).lastWriteDisplayData;
+    if (typeof w === 'function') return w as DisplayWriter;
+  }
+  return null;
+}
+
+interface PublicDisplay {
+  html(s: string): void;
+  text(s: string): void;
+}
+
+/** tslab's public `display` object as the notebook sees it (the kernel's own copy), or null. */
+export function publicDisplay(): PublicDisplay | null {
+  const t = (globalThis as { __tslab__?: { require?: unknown } }).__tslab__;
+  if (!t || typeof t.require !== 'function') return null;
+  try {
+    const mod: unknown = (t.require as (id: string) => unknown)('tslab');
+    const d: unknown = typeof mod === 'object' && mod !== null ? (mod as { display?: unknown }).display : undefined;
+    if (typeof d === 'object' && d !== null && typeof (d as PublicDisplay).html === 'function') return d as PublicDisplay;
+  } catch {
+    // not a tslab kernel after all
+  }
+  return null;
+}
+
+/** Whether displayBundle() can show anything here (a tslab kernel is running this code). */
+export function canDisplay(): boolean {
+  return tslabWriter() !== null || publicDisplay() !== null;
+}
+
+export type DisplayRoute = 'bundle' | 'html-only' | 'none';
+
+/**
+ * Sends one output with every MIME type of `bundle`. Returns how: 'bundle' (all types, through the kernel's
+ * writer), 'html-only' (tslab's public API: text/html, else text/plain) or 'none' (not in a notebook).
+ */
+export function displayBundle(bundle: MimeBundle, metadata: Readonly<Record<string, unknown>> = {}): DisplayRoute {
+  const write = tslabWriter();
+  if (write) {
+    write({ data: bundle, metadata, transient: {} }, false);
+    return 'bundle';
+  }
+  const pub = publicDisplay();
+  if (pub) {
+    const html = bundle['text/html'];
+    const text = bundle['text/plain'];
+    if (typeof html === 'string') pub.html(html);
+    else if (typeof text === 'string') pub.text(text);
+    return 'html-only';
+  }
+  return 'none';
+}
