@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gammaWeakCostMean } from '../costs';
 import type { Potential, TransportMap } from '../nets';
 import type { StepContext } from './context';
 import type { Method } from './method';
@@ -36,19 +37,11 @@ function drawPlan(map: TransportMap, x: tf.Tensor2D, zSize: number, ctx: StepCon
 }
 
 /**
- * γ-weak quadratic cost of NOT (Korotin et al. 2023, the report's Eq. for C_γ), scaled by α:
- *   C(x, π(·|x)) = α·E_z‖x − T(x, z)‖² − α·γ·Var_z T(x, z),
- * with the unbiased variance over the Z draws summed over coordinates; α = ½ gives NOT's
- * ½E‖x − y‖² − (γ/2)Var. Returned as the batch mean.
+ * NOT's γ-weak cost scaled by α: α·(E_z‖x − T(x, z)‖² − γ·Var_z T(x, z)) = 2α·C_γ, with C_γ of lib/costs
+ * (½E‖x − y‖² − (γ/2)Var, NOT's own convention, which is α = ½).
  */
 export function weakQuadraticCostMean(x: tf.Tensor2D, plan: tf.Tensor3D, alpha: number, gamma: number): tf.Scalar {
-  const zSize = plan.shape[1];
-  const transport = tf.mean(tf.sum(tf.square(tf.sub(tf.expandDims(x, 1), plan)), 2), 1);
-  if (gamma === 0) return tf.mul(alpha, tf.mean(transport)) as tf.Scalar;
-  if (zSize < 2) throw new Error('NOT: the γ-weak cost needs at least 2 draws per x (zSize ≥ 2)');
-  const centred = tf.sub(plan, tf.mean(plan, 1, true));
-  const variance = tf.div(tf.sum(tf.square(centred), [1, 2]), zSize - 1);
-  return tf.mul(alpha, tf.mean(tf.sub(transport, tf.mul(gamma, variance)))) as tf.Scalar;
+  return tf.mul(2 * alpha, gammaWeakCostMean(x, plan, gamma)) as tf.Scalar;
 }
 
 /**

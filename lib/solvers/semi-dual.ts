@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { quadraticCostMean } from './cost';
+import { quadraticCostMean } from '../costs';
 import type { Potential, TransportMap } from '../nets';
 import type { StepContext } from './context';
 import type { Batch, LossTerms } from './method';
