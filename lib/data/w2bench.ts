@@ -8,8 +8,9 @@
  * manifest; the README asks to treat them as the definition of the pair, so the metrics use them as stored.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../cli/errors';
+import { repoRoot } from '../paths';
 import type { Rng } from '../random';
 import { DenseIcnn, type DenseIcnnWeights, type QuadraticLayer } from './dense-icnn';
 import { affineMap } from './gaussian';
@@ -66,24 +67,6 @@ export interface W2BenchmarkPair extends Pair {
   readonly storedBaselines: { identity: W2BaselineScore; constant: W2BaselineScore; linear: W2BaselineScore } | null;
 }
 
-/** The otbook checkout (the folder whose package.json is named otbook), or null. */
-function findRepoRoot(): string | null {
-  let dir = resolve(__dirname);
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'otbook') return dir;
-      } catch {
-        /* keep looking */
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
-}
-
 /**
  * Where the benchmark data lies: `dir` if given, else $OTBOOK_W2BENCH_DIR, else ../shared/w2bench next to the
  * repository root when that folder exists; null when none is found.
@@ -92,11 +75,8 @@ export function w2BenchDir(dir?: string): string | null {
   if (dir !== undefined) return dir;
   const env = process.env.OTBOOK_W2BENCH_DIR;
   if (env) return env;
-  const root = findRepoRoot();
-  if (root) {
-    const candidate = resolve(root, '..', 'shared', 'w2bench');
-    if (existsSync(join(candidate, 'index.json'))) return candidate;
-  }
+  const candidate = resolve(repoRoot(), '..', 'shared', 'w2bench');
+  if (existsSync(join(candidate, 'index.json'))) return candidate;
   return null;
 }
 

@@ -40,8 +40,8 @@ export interface BuiltRun {
   readonly method: Method;
 }
 
-export function buildRun(config: TrainConfig): BuiltRun {
-  const pair = resolveData(config);
+/** Builds the run; `pair` may be passed when the data was resolved (and validated) earlier. */
+export function buildRun(config: TrainConfig, pair: Pair = resolveData(config)): BuiltRun {
   if (pair.dim !== config.dim) {
     throw new UserError(`config field /dim: ${config.dim} does not match the data's dimension ${pair.dim}`);
   }

@@ -1,14 +1,19 @@
 import type { Verdict } from '../book/index-page';
 import type { RunMetrics } from './evaluate';
 import type { CellResult } from './sweep';
+import { formatMeanSpread, summarizeSeeds } from '../tables/comparison';
 
-/** A metric over the seeds of one table cell. Diverged and missing runs are counted, not averaged. */
+/**
+ * A metric over the seeds of one table cell: the values of the completed runs (mean and spread as
+ * lib/tables computes them), and how many runs diverged or are missing, which are counted, never averaged.
+ */
 export interface SeedSummary {
+  readonly values: readonly number[];
   readonly mean: number;
+  /** Sample standard deviation over seeds (n − 1); 0 for one seed. */
   readonly std: number;
   readonly min: number;
   readonly max: number;
-  /** Completed runs averaged. */
   readonly count: number;
   readonly diverged: number;
   readonly missing: number;
@@ -26,28 +31,29 @@ export function summarize(results: readonly CellResult[], metric: MetricOf): See
   let diverged = 0;
   let missing = 0;
   for (const r of results) {
+    const v = r.status === 'completed' && r.metrics ? metric(r.metrics) : undefined;
     if (r.status === 'diverged') diverged++;
-    else if (r.status !== 'completed' || !r.metrics) missing++;
-    else {
-      const v = metric(r.metrics);
-      if (v === undefined || !Number.isFinite(v)) missing++;
-      else values.push(v);
-    }
+    else if (v === undefined || !Number.isFinite(v)) missing++;
+    else values.push(v);
   }
-  const count = values.length;
-  const mean = count ? values.reduce((s, v) => s + v, 0) / count : NaN;
-  // Sample standard deviation over seeds (n − 1); 0 for a single seed.
-  const std = count > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (count - 1)) : 0;
-  return { mean, std, min: count ? Math.min(...values) : NaN, max: count ? Math.max(...values) : NaN, count, diverged, missing };
+  const s = summarizeSeeds(values);
+  return {
+    values,
+    mean: s?.mean ?? NaN,
+    std: s && Number.isFinite(s.spread) ? s.spread : 0,
+    min: values.length ? Math.min(...values) : NaN,
+    max: values.length ? Math.max(...values) : NaN,
+    count: values.length,
+    diverged,
+    missing,
+  };
 }
 
-/** '0.65 ± 0.04 (3 seeds)', 'DIV (3 of 3)', '–'. */
-export function formatSummary(s: SeedSummary, digits = 3): string {
+/** '0.6512 ± 0.041', '0.6512 (1 seed)', with diverged runs marked: 'DIV (3 of 3)', '0.65 ± 0.04, 1 DIV'. */
+export function formatSummary(s: SeedSummary): string {
   if (s.count === 0) return s.diverged ? `DIV (${s.diverged} of ${s.diverged + s.missing})` : '–';
-  const v = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(digits));
-  const spread = s.count > 1 ? ` ± ${v(s.std)}` : '';
-  const div = s.diverged ? `, ${s.diverged} DIV` : '';
-  return `${v(s.mean)}${spread} (${s.count} seed${s.count > 1 ? 's' : ''}${div})`;
+  const text = formatMeanSpread(summarizeSeeds(s.values));
+  return s.diverged ? `${text}, ${s.diverged} DIV` : text;
 }
 
 /** How one cell of a claim came out. */

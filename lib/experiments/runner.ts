@@ -6,6 +6,7 @@ import { UserError, EXIT } from '../cli/errors';
 import { disposeMethod, loadWeights, train, type Progress, type TrainStatus } from '../solvers';
 import { versions } from '../versions';
 import { buildRun } from './build';
+import { resolveData } from './data';
 import { validateConfigInput, type TrainConfig } from './config';
 import { evaluateRun, type RunMetrics, type RunSamples } from './evaluate';
 import { progressReporter } from './progress';
@@ -81,6 +82,8 @@ export interface RunOutcome {
  * samples.json). With `resume`, continues from DIR's checkpoint; a completed run is not retrained.
  */
 export async function runTraining(config: TrainConfig, dir: string, options: RunOptions = {}): Promise<RunOutcome> {
+  // Data first: bad input (a missing or ragged CSV, an unknown pair) is reported before anything else happens.
+  const data = resolveData(config);
   const backend = await selectBackend();
   mkdirSync(dir, { recursive: true });
   const hash = configHash(config);
@@ -95,7 +98,7 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
     }
   }
   writeJsonAtomic(join(dir, RUN_FILES.config), config);
-  const { pair, method } = buildRun(config);
+  const { pair, method } = buildRun(config, data);
   const label = options.label ?? `${config.method} ${config.pair ?? pair.name} d=${pair.dim} seed=${config.seed}`;
   const reporter = options.quiet ? null : progressReporter(label);
   const controller = new AbortController();

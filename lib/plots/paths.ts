@@ -1,5 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { UserError } from '../cli/errors';
+import { paths } from '../paths';
 
 /**
  * Where figures and tables go. First match wins:
@@ -8,13 +9,11 @@ import { UserError } from '../cli/errors';
  *   3. <project>/figures/<notebook>/ with <notebook> from $OTBOOK_NOTEBOOK (a name such as '03-gaussians'), else from
  *      $JPY_SESSION_NAME (set by jupyter_server ≥ 2 to the notebook's path; not by Notebook 6 or nbconvert 6);
  *   4. <project>/figures/untitled/.
- * <project> is the package root (this file lives in lib/plots or dist/plots), so a kernel started in notebooks/
- * still writes to the top-level figures/ folder.
+ * <project> is the package root (lib/paths.ts), so a kernel started in notebooks/ still writes to the top-level
+ * figures/ folder (or to $OTBOOK_FIGURES_ROOT).
  */
 
 let explicitDir: string | null = null;
-
-export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 export function setFiguresDir(dir: string | null): void {
   explicitDir = dir === null ? null : resolve(dir);
@@ -32,7 +31,7 @@ export function figuresDir(): string {
   if (explicitDir) return explicitDir;
   const env = process.env.OTBOOK_FIGURES_DIR;
   if (env) return resolve(env);
-  return resolve(PROJECT_ROOT, 'figures', notebookName());
+  return resolve(paths.figures(), notebookName());
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

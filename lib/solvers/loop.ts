@@ -232,6 +232,7 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
   let done = start;
   let lastRow: LogRow | null = log.length ? log[log.length - 1] : null;
   let lastProgress = 0;
+  let lastYield = Date.now();
 
   const flush = async (): Promise<boolean> => {
     if (window.length === 0) return true;
@@ -303,6 +304,12 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
       }
       window.push({ iteration: k, sums });
       done = k + 1;
+      // Signal handlers (Ctrl-C, a notebook's interrupt) and progress output run on the event loop: give it a
+      // turn every 100 ms. Awaiting resolved promises alone never lets them in.
+      if (Date.now() - lastYield > 100) {
+        await new Promise<void>((r) => setImmediate(r));
+        lastYield = Date.now();
+      }
       const last = done === iterations;
       if (done % logEvery === 0 || last) {
         if (!(await flush())) {

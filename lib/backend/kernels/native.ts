@@ -1,0 +1,311 @@
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { adamFactors, installAdamKernel, uninstallAdamKernel, type AdamKernelFunc } from './adam';
+import { asCpuBackend, cpuValues, sizeOf, type CpuBackendLike } from './internals';
+import { BufferPool } from './pool';
+import { originalKernel, replaceKernel, restoreKernel } from './registry';
+
+/**
+ * The optional native addon (native/otbook_native.c, built by native/build.js when a C compiler and
+ * OpenBLAS are present) as kernels of tfjs's cpu backend: OpenBLAS sgemm for every matMul (all transpose
+ * cases, at 50–80 GFLOP/s against ≈0.3 for the JS loop), then the element-wise kernels that dominate a
+ * training step once matMul is fast (bias add, ReLU and its gradient, squares, reductions) and the fused
+ * Adam update. Each kernel handles the common layouts and hands anything else (int32, general
+ * broadcasting, odd axes) to the original JS kernel, so results never depend on whether the addon exists.
+ */
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+type Kernel = (args: KernelArgs) => tf.TensorInfo;
+
+export interface NativeAddon {
+  readonly abiVersion: number;
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: Float32Array, b: Float32Array, out: Float32Array, batch: number, aIndex: Int32Array | null, bIndex: Int32Array | null,
+  ): void;
+  adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: Float32Array,
+    lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, mode: number, inner: number): void;
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
+  reduceSum(x: Float32Array, outer: number, inner: number, out: Float32Array, leading: boolean): void;
+  setNumThreads(n: number): void;
+  numThreads(): number;
+  config(): string;
+}
+
+const ABI_VERSION = 1;
+const FUNCTIONS = ['gemm', 'adam', 'binary', 'unary', 'reduceSum', 'setNumThreads', 'numThreads', 'config'] as const;
+
+/** native/build/Release/otbook_native.node, from lib/backend/kernels (tsx) or dist/backend/kernels (built). */
+export const NATIVE_ADDON_PATH = path.resolve(__dirname, '..', '..', '..', 'native', 'build', 'Release', 'otbook_native.node');
+
+let cached: { addon: NativeAddon | null; reason: string } | null = null;
+
+/** The addon, or null with the reason (not built, disabled by OTBOOK_NATIVE=0, stale build). */
+export function loadNative(): { addon: NativeAddon | null; reason: string } {
+  if (cached) return cached;
+  if (process.env.OTBOOK_NATIVE === '0') return (cached = { addon: null, reason: 'disabled by OTBOOK_NATIVE=0' });
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const mod = require(NATIVE_ADDON_PATH) as Record<string, unknown>;
+    const missing = FUNCTIONS.filter((f) => typeof mod[f] !== 'function');
+    if (mod.abiVersion !== ABI_VERSION || missing.length > 0) {
+      return (cached = { addon: null, reason: `stale build (run node native/build.js): ${missing.join(', ') || 'abi version'}` });
+    }
+    // A plain copy of the exports (the addon's own properties are read-only), so that tests can spy on it.
+    const addon = { ...mod } as unknown as NativeAddon;
+    const threads = process.env.OTBOOK_BLAS_THREADS;
+    if (threads !== undefined && threads !== '') {
+      const n = Number(threads);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`OTBOOK_BLAS_THREADS=${threads} is not an integer ≥ 1`);
+      addon.setNumThreads(n);
+    }
+    return (cached = { addon, reason: `loaded (${addon.config().trim()}, ${addon.numThreads()} BLAS threads)` });
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('OTBOOK_BLAS_THREADS')) throw e;
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return (cached = { addon: null, reason: `not built (${msg})` });
+  }
+}
+
+function orig(name: string): Kernel {
+  const k = originalKernel(name, 'cpu');
+  if (!k) throw new Error(`otbook kernels: cpu kernel ${name} is not registered`);
+  return k.kernelFunc as unknown as Kernel;
+}
+
+/** The kernel registered now (ours or tfjs's). */
+function current(name: string): Kernel {
+  const k = tf.getKernel(name, 'cpu');
+  if (!k) throw new Error(`otbook kernels: cpu kernel ${name} is not registered`);
+  return k.kernelFunc as unknown as Kernel;
+}
+
+function f32(backend: CpuBackendLike, t: tf.TensorInfo | undefined): Float32Array | null {
+  return t && t.dtype === 'float32' ? cpuValues(backend, t) : null;
+}
+
+/** Index of each output batch into a broadcast operand's batches. */
+function batchIndex(outer: number[], own: number[]): Int32Array | null {
+  if (tf.util.arraysEqual(outer, own)) return null;
+  const n = sizeOf(outer);
+  const idx = new Int32Array(n);
+  const pad = outer.length - own.length;
+  for (let flat = 0; flat < n; flat++) {
+    let rem = flat;
+    let j = 0;
+    let stride = 1;
+    for (let ax = outer.length - 1; ax >= 0; ax--) {
+      const coord = rem % outer[ax];
+      rem = Math.floor(rem / outer[ax]);
+      const o = ax - pad;
+      if (o >= 0) {
+        if (own[o] !== 1) j += coord * stride;
+        stride *= own[o];
+      }
+    }
+    idx[flat] = j;
+  }
+  return idx;
+}
+
+/** Output buffers of the native kernels (see pool.ts). */
+export const nativePool = new BufferPool();
+
+function makeMatMul(addon: NativeAddon): Kernel {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const av = backend && f32(backend, a);
+    const bv = backend && f32(backend, b);
+    if (!backend || !av || !bv) return orig('BatchMatMul')(args);
+    const ta = args.attrs?.transposeA === true;
+    const tb = args.attrs?.transposeB === true;
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    const m = ta ? a.shape[ra - 1] : a.shape[ra - 2];
+    const ka = ta ? a.shape[ra - 2] : a.shape[ra - 1];
+    const kb = tb ? b.shape[rb - 1] : b.shape[rb - 2];
+    const n = tb ? b.shape[rb - 2] : b.shape[rb - 1];
+    if (ka !== kb) {
+      throw new Error(`Error in matMul: inner shapes (${ka}) and (${kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${ta} and transposeB=${tb} must match.`);
+    }
+    const outerA = a.shape.slice(0, -2);
+    const outerB = b.shape.slice(0, -2);
+    const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+    const batch = sizeOf(outer);
+    const out = nativePool.take(batch * m * n);
+    addon.gemm(ta, tb, m, n, ka, av, bv, out, batch, batchIndex(outer, outerA), batchIndex(outer, outerB));
+    return backend.makeTensorInfo([...outer, m, n], 'float32', out);
+  };
+}
+
+function makeFusedMatMul(matMul: Kernel): Kernel {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs ?? {};
+    if (!backend || !a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return orig('_FusedMatMul')(args);
+    const temps: tf.TensorInfo[] = [];
+    let cur = matMul({ inputs: { a, b }, backend, attrs: { transposeA: attrs.transposeA ?? false, transposeB: attrs.transposeB ?? false } });
+    if (bias) {
+      temps.push(cur);
+      cur = current('Add')({ inputs: { a: cur, b: bias }, backend });
+    }
+    const act = typeof attrs.activation === 'string' ? attrs.activation : 'linear';
+    if (act !== 'linear') {
+      temps.push(cur);
+      const x = cur;
+      switch (act) {
+        case 'relu': cur = current('Relu')({ inputs: { x }, backend }); break;
+        case 'relu6': cur = current('Relu6')({ inputs: { x }, backend }); break;
+        case 'elu': cur = current('Elu')({ inputs: { x }, backend }); break;
+        case 'sigmoid': cur = current('Sigmoid')({ inputs: { x }, backend }); break;
+        case 'leakyrelu': cur = current('LeakyRelu')({ inputs: { x }, backend, attrs: { alpha: attrs.leakyreluAlpha ?? 0.2 } }); break;
+        case 'prelu':
+          if (!preluActivationWeights) throw new Error('_FusedMatMul: prelu activation without weights');
+          cur = current('Prelu')({ inputs: { x, alpha: preluActivationWeights }, backend });
+          break;
+        default: throw new Error(`Activation ${act} has not been implemented for the CPU backend.`);
+      }
+    }
+    for (const t of temps) backend.disposeData(t.dataId);
+    return cur;
+  };
+}
+
+const BINARY_OPS: Record<string, number> = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 };
+
+/**
+ * The broadcast layouts the C loop handles: same shape; one operand repeated over leading axes (a bias
+ * row, a scalar: mode 1/2); one operand constant over trailing axes (a per-row value [n, 1]: mode 3/4).
+ */
+function binaryLayout(aShape: number[], bShape: number[], outShape: number[]): { mode: number; inner: number } | null {
+  const n = sizeOf(outShape);
+  if (tf.util.arraysEqual(aShape, bShape)) return { mode: 0, inner: n };
+  const pad = (s: number[]): number[] => [...new Array<number>(outShape.length - s.length).fill(1), ...s];
+  const classify = (full: number[], small: number[], rowMode: number, colMode: number): { mode: number; inner: number } | null => {
+    if (!tf.util.arraysEqual(full, outShape)) return null;
+    const s = pad(small);
+    let lead = 0;
+    while (lead < s.length && s[lead] === 1) lead++;
+    if (s.slice(lead).every((d, i) => d === outShape[lead + i])) return { mode: rowMode, inner: sizeOf(outShape.slice(lead)) };
+    let trail = s.length;
+    while (trail > 0 && s[trail - 1] === 1) trail--;
+    if (s.slice(0, trail).every((d, i) => d === outShape[i])) return { mode: colMode, inner: sizeOf(outShape.slice(trail)) };
+    return null;
+  };
+  return classify(aShape, bShape, 1, 3) ?? classify(bShape, aShape, 2, 4);
+}
+
+function makeBinary(addon: NativeAddon, name: string): Kernel {
+  const op = BINARY_OPS[name];
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const av = backend && f32(backend, a);
+    const bv = backend && f32(backend, b);
+    if (!backend || !av || !bv) return orig(name)(args);
+    const outShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const layout = binaryLayout(a.shape, b.shape, outShape);
+    if (!layout || sizeOf(outShape) === 0) return orig(name)(args);
+    const out = nativePool.take(sizeOf(outShape));
+    addon.binary(op, av, bv, out, layout.mode, layout.inner);
+    return backend.makeTensorInfo(outShape, 'float32', out);
+  };
+}
+
+const UNARY_OPS: Record<string, number> = { Relu: 0, Step: 1, Square: 2, Sqrt: 3, Neg: 4, Relu6: 6 };
+
+function makeUnary(addon: NativeAddon, name: string): Kernel {
+  const op = UNARY_OPS[name];
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const xv = backend && f32(backend, x);
+    if (!backend || !xv) return orig(name)(args);
+    const alpha = typeof args.attrs?.alpha === 'number' ? args.attrs.alpha : 0;
+    const out = nativePool.take(xv.length);
+    addon.unary(op, xv, out, alpha);
+    return backend.makeTensorInfo(x.shape.slice(), 'float32', out);
+  };
+}
+
+/** Sum over a leading block of axes (bias gradients) or a trailing block (row sums, means). */
+function makeSum(addon: NativeAddon): Kernel {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const xv = backend && f32(backend, x);
+    if (!backend || !xv || x.shape.length === 0) return orig('Sum')(args);
+    const rank = x.shape.length;
+    const axisAttr = args.attrs?.axis as number | number[] | undefined;
+    const axes = [...new Set(tf.util.parseAxisParam(axisAttr ?? [], x.shape))].sort((p, q) => p - q);
+    if (axes.length === 0) return orig('Sum')(args);
+    const contiguous = axes.every((ax, i) => ax === axes[0] + i);
+    const leading = contiguous && axes[0] === 0;
+    const trailing = contiguous && axes[axes.length - 1] === rank - 1;
+    if (!leading && !trailing) return orig('Sum')(args);
+    const useLeading = leading && !(trailing && axes.length === rank) ? leading : false;
+    const split = useLeading ? axes.length : axes[0];
+    const outer = sizeOf(x.shape.slice(0, split));
+    const inner = sizeOf(x.shape.slice(split));
+    const keep = args.attrs?.keepDims === true;
+    const outShape = keep ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    const out = nativePool.take(useLeading ? inner : outer);
+    if (out.length > 0) addon.reduceSum(xv, outer, inner, out, useLeading);
+    return backend.makeTensorInfo(outShape, 'float32', out);
+  };
+}
+
+function makeAdam(addon: NativeAddon): AdamKernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const b = asCpuBackend(backend);
+    if (!b) throw new Error('OtbookAdamUpdate(native): not the cpu backend');
+    const [p, g, m, v] = [inputs.param, inputs.grad, inputs.m, inputs.v].map((t) => cpuValues(b, t));
+    if (!p || !g || !m || !v) throw new Error('OtbookAdamUpdate(native): float32 inputs expected');
+    const { c1, c2 } = adamFactors(attrs);
+    addon.adam(p, g, m, v, p, attrs.lr, attrs.beta1, attrs.beta2, attrs.epsilon, c1, c2);
+    return [];
+  };
+}
+
+export const NATIVE_KERNEL_NAMES = [
+  'BatchMatMul', '_FusedMatMul', ...Object.keys(BINARY_OPS), ...Object.keys(UNARY_OPS), 'Sum',
+] as const;
+
+let installed = false;
+
+/**
+ * Registers the native kernels on the cpu backend; false when the addon is not available. `pool` (default:
+ * on unless OTBOOK_NATIVE_POOL=0) recycles their output buffers (pool.ts).
+ */
+export function installNativeKernels(options: { pool?: boolean } = {}): boolean {
+  const { addon } = loadNative();
+  if (!addon) return false;
+  for (const name of NATIVE_KERNEL_NAMES) if (!originalKernel(name, 'cpu')) return false;
+  const usePool = options.pool ?? process.env.OTBOOK_NATIVE_POOL !== '0';
+  const cpu = tf.findBackend('cpu');
+  nativePool.detach();
+  if (usePool && cpu && asCpuBackend(cpu)) nativePool.attach(cpu as unknown as Parameters<BufferPool['attach']>[0]);
+  const matMul = makeMatMul(addon);
+  replaceKernel('BatchMatMul', 'cpu', matMul as unknown as tf.KernelFunc);
+  replaceKernel('_FusedMatMul', 'cpu', makeFusedMatMul(matMul) as unknown as tf.KernelFunc);
+  for (const name of Object.keys(BINARY_OPS)) replaceKernel(name, 'cpu', makeBinary(addon, name) as unknown as tf.KernelFunc);
+  for (const name of Object.keys(UNARY_OPS)) replaceKernel(name, 'cpu', makeUnary(addon, name) as unknown as tf.KernelFunc);
+  replaceKernel('Sum', 'cpu', makeSum(addon) as unknown as tf.KernelFunc);
+  installAdamKernel('cpu', makeAdam(addon), 'native');
+  installed = true;
+  return true;
+}
+
+export function uninstallNativeKernels(): void {
+  nativePool.detach();
+  for (const name of NATIVE_KERNEL_NAMES) restoreKernel(name, 'cpu');
+  uninstallAdamKernel('cpu');
+  installed = false;
+}
+
+export function nativeKernelsInstalled(): boolean {
+  return installed;
+}

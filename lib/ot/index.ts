@@ -1,0 +1,10 @@
+export { exactW2Squared, MAX_COST_ENTRIES } from './exact';
+export type { ExactOtOptions, ExactOtResult, ExactSolver } from './exact';
+export { linearSumAssignment } from './assignment';
+export type { AssignmentSolution, AssignmentOptions, AssignmentStart } from './assignment';
+export { networkSimplex } from './network-simplex';
+export type { NetworkSimplexResult, NetworkSimplexOptions, PlanEntry } from './network-simplex';
+export { sinkhorn } from './sinkhorn';
+export type { SinkhornOptions, SinkhornResult } from './sinkhorn';
+export { squaredDistanceMatrix } from './distances';
+export { WEIGHT_SUM_TOLERANCE } from './validate';

@@ -1,0 +1,219 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { Rng } from '../../lib/random';
+import { installNativeKernels, loadNative, nativeKernelsInstalled, uninstallNativeKernels } from '../../lib/backend/kernels';
+import { assertClose, randn } from './helpers';
+
+// Every native kernel against the original JS kernel of the cpu backend on the same inputs. 1e-5 scaled
+// error: float32 sums of ≤ 300 O(1) terms in another order (OpenBLAS blocks and vectorises them).
+const TOL = 1e-5;
+const { addon, reason } = loadNative();
+const skip = addon ? false : `native addon not available: ${reason}`;
+
+before(async () => {
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
+
+/** f's values with the JS kernels and with the native ones. */
+function both(f: () => tf.Tensor): { js: Float32Array; native: Float32Array; shapeJs: number[]; shapeNative: number[] } {
+  const run = (): [Float32Array, number[]] => {
+    const t = tf.tidy(f);
+    const r: [Float32Array, number[]] = [Float32Array.from(t.dataSync()), t.shape.slice()];
+    t.dispose();
+    return r;
+  };
+  uninstallNativeKernels();
+  const [js, shapeJs] = run();
+  assert.equal(installNativeKernels(), true);
+  const [native, shapeNative] = run();
+  return { js, native, shapeJs, shapeNative };
+}
+
+function check(f: () => tf.Tensor, what: string, tol = TOL): void {
+  const r = both(f);
+  assert.deepEqual(r.shapeNative, r.shapeJs, `${what}: shape`);
+  assertClose(r.native, r.js, tol, what);
+}
+
+const data = (rng: Rng, shape: number[], scale = 1): Float32Array => {
+  const t = randn(rng, shape, scale);
+  const v = Float32Array.from(t.dataSync());
+  t.dispose();
+  return v;
+};
+
+test('matMul: all transpose combos, batched and broadcast shapes', { skip }, () => {
+  const rng = new Rng(11);
+  const shapes: Array<[number, number, number, number[], number[]]> = [
+    [5, 7, 3, [], []], [128, 16, 64, [], []], [1, 33, 1, [], []], [64, 130, 17, [], []],
+    [4, 6, 5, [3], [3]], [9, 20, 11, [2, 3], [2, 3]], [4, 6, 5, [1], [3]], [4, 6, 5, [3], [1]], [4, 6, 5, [], [3]],
+    [3, 0, 4, [], []],
+  ];
+  for (const [m, k, n, ba, bb] of shapes) {
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        const sa = [...ba, ...(ta ? [k, m] : [m, k])];
+        const sb = [...bb, ...(tb ? [n, k] : [k, n])];
+        const a = data(rng, sa);
+        const b = data(rng, sb);
+        check(() => tf.matMul(tf.tensor(a, sa), tf.tensor(b, sb), ta, tb), `matMul [${sa}]·[${sb}] ta=${ta} tb=${tb}`);
+      }
+    }
+  }
+  // int32 goes to the JS kernel
+  check(() => tf.cast(tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), tf.tensor2d([5, 6, 7, 8], [2, 2], 'int32')), 'float32'), 'int32 matMul');
+});
+
+test('fused matMul: bias and every activation', { skip }, () => {
+  const rng = new Rng(12);
+  const a = data(rng, [8, 16]);
+  const b = data(rng, [12, 16]);
+  const bias = data(rng, [12]);
+  const alpha = data(rng, [12], 0.1);
+  for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
+    check(
+      () => tf.fused.matMul({
+        a: tf.tensor2d(a, [8, 16]), b: tf.tensor2d(b, [12, 16]), transposeB: true, bias: tf.tensor1d(bias), activation,
+        ...(activation === 'prelu' ? { preluActivationWeights: tf.tensor1d(alpha) } : {}), leakyreluAlpha: 0.3,
+      }),
+      `fused ${activation}`,
+    );
+  }
+});
+
+test('binary ops: every broadcast layout, and the ones handed back to JS', { skip }, () => {
+  const rng = new Rng(13);
+  const layouts: Array<[number[], number[]]> = [
+    [[6, 5], [6, 5]], [[6, 5], [5]], [[5], [6, 5]], [[6, 5], []], [[], [6, 5]], [[6, 5], [6, 1]], [[6, 1], [6, 5]],
+    [[6, 5], [1, 5]], [[2, 3, 4], [3, 4]], [[2, 3, 4], [2, 3, 1]], [[2, 3, 4], [2, 1, 1]],
+    [[2, 1, 4], [1, 3, 1]], [[2, 3, 4], [2, 1, 4]], // general broadcasting: the JS kernel
+  ];
+  for (const op of ['add', 'sub', 'mul', 'div', 'squaredDifference'] as const) {
+    for (const [sa, sb] of layouts) {
+      const a = data(rng, sa);
+      const b = data(rng, sb).map((v) => (op === 'div' ? v + Math.sign(v) * 0.5 : v));
+      check(() => tf[op](tf.tensor(a, sa), tf.tensor(b, sb)), `${op} [${sa}] [${sb}]`);
+    }
+  }
+  check(() => tf.cast(tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')), 'float32'), 'int32 add');
+});
+
+test('unary ops, NaN and signed zeros included', { skip }, () => {
+  const rng = new Rng(14);
+  const x = Float32Array.from([...data(rng, [40]), NaN, 0, -0, 7, 6, -1e-30]);
+  check(() => tf.relu(tf.tensor1d(x)), 'relu');
+  check(() => tf.relu6(tf.tensor1d(x)), 'relu6');
+  check(() => tf.step(tf.tensor1d(x)), 'step');
+  check(() => tf.step(tf.tensor1d(x), 0.3), 'step alpha');
+  check(() => tf.square(tf.tensor1d(x)), 'square');
+  check(() => tf.sqrt(tf.tensor1d(x)), 'sqrt (NaN below 0)');
+  check(() => tf.neg(tf.tensor1d(x)), 'neg');
+  const n = tf.tidy(() => tf.relu(tf.tensor1d([NaN])).dataSync()[0]);
+  assert.ok(Number.isNaN(n), 'relu keeps NaN like the JS kernel');
+});
+
+test('sum over leading, trailing, all and odd axes, with keepDims', { skip }, () => {
+  const rng = new Rng(15);
+  const x = data(rng, [4, 5, 6]);
+  for (const axis of [0, 1, 2, -1, [0, 1], [1, 2], [0, 1, 2], [0, 2], undefined] as Array<number | number[] | undefined>) {
+    for (const keep of [false, true]) {
+      check(() => tf.sum(tf.tensor3d(x, [4, 5, 6]), axis, keep), `sum axis=${JSON.stringify(axis)} keepDims=${keep}`);
+    }
+  }
+  check(() => tf.mean(tf.tensor2d(x, [20, 6]), 0), 'mean axis 0');
+  check(() => tf.cast(tf.sum(tf.tensor1d([1, 2, 3], 'int32')), 'float32'), 'int32 sum');
+});
+
+test('gradients of gradients through native kernels equal the JS kernels (ReLU MLP, R1-like penalty)', { skip }, () => {
+  const rng = new Rng(16);
+  const [n, d, h] = [16, 5, 32];
+  const y = data(rng, [n, d]);
+  const w1 = data(rng, [d, h], 0.5);
+  const b1 = data(rng, [h], 0.1);
+  const w2 = data(rng, [h, 1], 0.5);
+  const f = (): tf.Tensor => {
+    const W1 = tf.tensor2d(w1, [d, h]);
+    const pen = (w: tf.Tensor): tf.Scalar => {
+      const g = tf.grad((yy: tf.Tensor) => tf.sum(tf.matMul(tf.relu(tf.add(tf.matMul(yy as tf.Tensor2D, w as tf.Tensor2D), tf.tensor1d(b1))), tf.tensor2d(w2, [h, 1]))))(tf.tensor2d(y, [n, d]));
+      return tf.mean(tf.sum(tf.square(g), 1));
+    };
+    return tf.grad(pen)(W1);
+  };
+  const r = both(f);
+  assertClose(r.native, r.js, TOL, 'd/dW1 mean‖∇_y V‖²');
+  assert.ok(r.js.some((v) => Math.abs(v) > 1e-3), 'the test gradient is not trivially zero');
+});
+
+test('install reports itself; the BLAS thread count can be set', { skip }, () => {
+  assert.equal(installNativeKernels(), true);
+  assert.equal(nativeKernelsInstalled(), true);
+  const before = addon?.numThreads() ?? 1;
+  addon?.setNumThreads(1);
+  assert.equal(addon?.numThreads(), 1);
+  addon?.setNumThreads(before);
+  assert.throws(() => addon?.gemm(false, false, 2, 2, 2, new Float32Array(3), new Float32Array(4), new Float32Array(4), 1, null, null), /too short/);
+  uninstallNativeKernels();
+  assert.equal(nativeKernelsInstalled(), false);
+});
+
+test('the common layouts run natively and the others fall back (so the comparisons above test both)', { skip }, () => {
+  const a = addon as NonNullable<typeof addon>;
+  const calls = { gemm: 0, binary: 0, unary: 0, reduceSum: 0 };
+  const saved = { gemm: a.gemm, binary: a.binary, unary: a.unary, reduceSum: a.reduceSum };
+  const spy = a as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const k of Object.keys(calls) as Array<keyof typeof calls>) {
+    spy[k] = (...args: unknown[]) => {
+      calls[k]++;
+      return (saved[k] as (...x: unknown[]) => unknown).apply(a, args);
+    };
+  }
+  try {
+    installNativeKernels();
+    tf.tidy(() => {
+      const x = tf.ones([4, 3]);
+      tf.matMul(x, x, true, false);
+      tf.add(x, tf.ones([3]));
+      tf.mul(x, tf.ones([4, 1]));
+      tf.relu(x);
+      tf.sum(x, 0);
+      tf.sum(x, 1);
+    });
+    assert.deepEqual(calls, { gemm: 1, binary: 2, unary: 1, reduceSum: 2 });
+    tf.tidy(() => {
+      tf.add(tf.ones([2, 1, 4]), tf.ones([1, 3, 1]));
+      tf.sum(tf.ones([2, 3, 4]), [0, 2]);
+      tf.add(tf.ones([2], 'int32'), tf.ones([2], 'int32'));
+    });
+    assert.deepEqual(calls, { gemm: 1, binary: 2, unary: 1, reduceSum: 2 });
+  } finally {
+    Object.assign(a, saved);
+  }
+});
+
+test('the output-buffer pool reuses buffers, but never one that escaped or is viewed elsewhere', { skip }, async () => {
+  const { nativePool } = await import('../../lib/backend/kernels/native');
+  assert.equal(installNativeKernels({ pool: true }), true);
+  const x = tf.ones([64, 64]);
+  // Reuse: the buffer of a disposed result comes back for the next result of the same size.
+  const before = nativePool.stats.reused;
+  for (let i = 0; i < 5; i++) tf.tidy(() => tf.relu(tf.relu(x)));
+  assert.ok(nativePool.stats.reused > before, 'buffers are reused');
+  // Escaped: an array from dataSync keeps its values after the tensor is gone and many kernels ran.
+  const r = tf.add(x, x);
+  const seen = r.dataSync();
+  r.dispose();
+  for (let i = 0; i < 5; i++) tf.tidy(() => tf.mul(tf.add(x, tf.scalar(3)), tf.scalar(-1)));
+  assert.ok(seen.every((v) => v === 2), 'a dataSync result is never recycled');
+  // Viewed: a simple slice is a subarray view of its input on the cpu backend.
+  const s = tf.tidy(() => {
+    const big = tf.add(x, tf.scalar(5));
+    return tf.slice(big, [0, 0], [1, 64]);
+  });
+  for (let i = 0; i < 5; i++) tf.tidy(() => tf.add(x, tf.scalar(-7)));
+  assert.ok(s.dataSync().every((v) => v === 6), 'a slice view keeps its values');
+  tf.dispose([x, s]);
+  uninstallNativeKernels();
+});

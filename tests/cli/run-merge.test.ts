@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { otbook } from '../helpers/cli';
+
+test('two shards run into two folders merge into the full table; a re-run keeps finished cells', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'otbook-run-'));
+  const a = join(tmp, 'a');
+  const b = join(tmp, 'b');
+  const merged = join(tmp, 'merged');
+  const r1 = otbook(['run', 'weak-ot', '--scale', 'smoke', '--shard', '1/2', '--out', a]);
+  assert.equal(r1.code, 0, r1.stderr);
+  const r2 = otbook(['run', 'weak-ot', '--scale', 'smoke', '--shard', '2/2', '--out', b]);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.ok(existsSync(join(a, 'd2-one-to-many-not-s0', 'metrics.json')));
+  assert.ok(existsSync(join(b, 'd2-one-to-many-otp-s0', 'metrics.json')));
+  assert.ok(!existsSync(join(a, 'd2-one-to-many-otp-s0')), 'shard 1 did not run shard 2’s cell');
+
+  const partial = otbook(['merge', a, '--out', join(tmp, 'partial')]);
+  assert.equal(partial.code, 2);
+  assert.match(partial.stdout, /missing cells: d2-one-to-many-otp-s0/);
+
+  const m = otbook(['merge', a, b, '--out', merged]);
+  assert.equal(m.code, 0, m.stdout + m.stderr);
+  const results = JSON.parse(readFileSync(join(merged, 'results.json'), 'utf8')) as Array<{ id: string; status: string; factors: { method: string } }>;
+  assert.deepEqual(results.map((r) => [r.id, r.status, r.factors.method]), [
+    ['d2-one-to-many-not-s0', 'completed', 'NOT'],
+    ['d2-one-to-many-otp-s0', 'completed', 'OTP'],
+  ]);
+  const again = otbook(['run', 'weak-ot', '--scale', 'smoke', '--shard', '1/2', '--out', a]);
+  assert.match(again.stderr, /d2-one-to-many-not-s0: completed \(kept\)/);
+  const unknown = otbook(['run', 'table9', '--out', a]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown experiment 'table9'; experiments: fig3, fig5, table1/);
+});
