@@ -15,6 +15,7 @@
  * plots        Plotly figures: show (inline in notebooks), save (PNG/SVG/HTML through Chromium)
  * tables       result tables (danfojs-node): shown in notebooks, saved as CSV
  * experiments  configs (JSON Schema), paper experiments at smoke/quick/paper scale, runner, shards
+ * reports      each experiment's comparison with the paper: tables, figures, verdicts (`otbook report`)
  * book         the notebook runner behind `otbook book`
  */
 export * as backend from './backend';
@@ -30,5 +31,6 @@ export * as plots from './plots';
 export * as tables from './tables';
 export * as experiments from './experiments';
 export * as book from './book';
+export * as reports from './reports';
 export { versions } from './versions';
 export { UserError } from './cli/errors';

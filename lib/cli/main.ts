@@ -3,7 +3,7 @@ import type { Command } from './command';
 import { EXIT, UserError } from './errors';
 
 /** Subcommands, in the order `otbook --help` lists them. Each is loaded only when used. */
-export const COMMANDS = ['train', 'run', 'map', 'eval', 'w2', 'book', 'merge', 'info'] as const;
+export const COMMANDS = ['train', 'run', 'report', 'map', 'eval', 'w2', 'book', 'merge', 'info'] as const;
 
 function loadCommand(name: string): Command | null {
   if (!(COMMANDS as readonly string[]).includes(name)) return null;

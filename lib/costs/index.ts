@@ -1,8 +1,5 @@
 export {
   quadraticCostPerSample,
   quadraticCostMean,
-  squaredDistances,
-  meanSquaredDisplacement,
-  transportCostError,
 } from './quadratic';
 export { gammaWeakCostPerSample, gammaWeakCostMean } from './weak';

@@ -8,13 +8,12 @@
  *  • W2² has no α and no ½: W2²(μ, ν) = min_π E_π‖x − y‖² (lib/metrics/closed-forms.ts).
  *    Minimising E α‖x − y‖² gives the same plan for every α > 0; only the value scales by α.
  *  • OTP's metrics (Sec. 5.1) are in W2² units, without α:
- *      D_cost = |W2²(μ, ν) − E_μ‖T(x) − x‖²|  (meanSquaredDisplacement below gives the second term),
+ *      D_cost = |W2²(μ, ν) − E_μ‖T(x) − x‖²|  (lib/metrics/discrete.ts: costError, meanTransportCost),
  *      D_target = W2²(T#μ, ν).
  *    A solver trained with α reports its learned transport cost as α·E‖T(x) − x‖²: divide by α before comparing.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../cli/errors';
-import type { PointCloud } from '../data/points';
 
 function checkAlpha(alpha: number): void {
   if (!(alpha > 0) || !Number.isFinite(alpha)) throw new UserError(`quadratic cost: alpha must be a finite number > 0, got ${alpha}`);
@@ -38,29 +37,4 @@ export function quadraticCostMean(x: tf.Tensor2D, y: tf.Tensor2D, alpha = 1): tf
   checkAlpha(alpha);
   checkShapes(x, y);
   return tf.tidy(() => tf.mul(tf.mean(tf.sum(tf.square(tf.sub(x, y)), 1)), alpha) as tf.Scalar);
-}
-
-/** ‖x_i − y_i‖² for each row (float64, CPU): for metrics on PointClouds. */
-export function squaredDistances(x: PointCloud, y: PointCloud): Float64Array {
-  if (x.n !== y.n || x.d !== y.d) throw new UserError(`squaredDistances: ${x.n}×${x.d} vs ${y.n}×${y.d}; the clouds must match row for row`);
-  const out = new Float64Array(x.n);
-  for (let i = 0; i < x.n; i++) {
-    let s = 0;
-    for (let j = 0; j < x.d; j++) s += (x.data[i * x.d + j] - y.data[i * x.d + j]) ** 2;
-    out[i] = s;
-  }
-  return out;
-}
-
-/** E‖x − y‖² over paired rows (no α): the transport cost term of D_cost when y = T(x). */
-export function meanSquaredDisplacement(x: PointCloud, y: PointCloud): number {
-  const s = squaredDistances(x, y);
-  let t = 0;
-  for (const v of s) t += v;
-  return t / s.length;
-}
-
-/** OTP Sec. 5.1: D_cost = |W2²(μ, ν) − E‖T(x) − x‖²| with x and T(x) paired row by row. */
-export function transportCostError(w2Squared: number, x: PointCloud, tx: PointCloud): number {
-  return Math.abs(w2Squared - meanSquaredDisplacement(x, tx));
 }

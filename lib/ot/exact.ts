@@ -21,7 +21,7 @@ export interface ExactOtOptions {
   readonly targetWeights?: Float64Array;
   /** 'auto' (default) picks by the rule above; 'network-simplex' forces the EMD solver (a cross-check). */
   readonly solver?: 'auto' | ExactSolver;
-  /** Warm start of the assignment solver (see lib/ot/assignment.ts); default 'auction'. */
+  /** Warm start of the assignment solver (see lib/ot/assignment.ts); default 'auto'. */
   readonly assignmentStart?: AssignmentStart;
 }
 

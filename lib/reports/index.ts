@@ -1,0 +1,42 @@
+import type { Scale } from '../book/scale';
+import { UserError } from '../cli/errors';
+import { readResults } from '../experiments/sweep';
+import { failureCasesReport } from './failure-cases';
+import type { Report } from './report';
+import { table4Report } from './table4';
+import { table1Report, table3Report, transportGridReport } from './trained';
+
+export { failureCasesReport, semiDualValue } from './failure-cases';
+export { table1Report, table3Report, transportGridReport } from './trained';
+export { table4Report } from './table4';
+export { publishReport, showVerdicts, reportText, loadCellSamples, transportPanel, cellById } from './report';
+export type { Report, ReportTable, ReportFigure, CellSamples } from './report';
+export { lowerClaim, predicateClaim, summaryAt, dTarget, dCost, floorOf } from './claims';
+
+type Builder = (scale: Scale, resultsDir: string) => Report | Promise<Report>;
+
+const BUILDERS: Record<string, Builder> = {
+  fig1: () => failureCasesReport(),
+  fig3: (scale, dir) => transportGridReport('fig3', scale, readResults('fig3', scale, dir), dir),
+  fig5: (scale, dir) => transportGridReport('fig5', scale, readResults('fig5', scale, dir), dir),
+  'weak-ot': (scale, dir) => transportGridReport('weak-ot', scale, readResults('weak-ot', scale, dir), dir),
+  table1: (scale, dir) => table1Report(scale, readResults('table1', scale, dir)),
+  table3: (scale, dir) => table3Report(scale, readResults('table3', scale, dir), dir),
+  table4: (scale, dir) => table4Report(scale, readResults('table4', scale, dir)),
+};
+
+/** Registers the report of an experiment (each report module adds its own). */
+export function registerReport(experiment: string, builder: Builder): void {
+  BUILDERS[experiment] = builder;
+}
+
+export function reportNames(): string[] {
+  return Object.keys(BUILDERS);
+}
+
+/** The report of an experiment from the results in `resultsDir` (cells not run yet show as missing). */
+export async function buildReport(experiment: string, scale: Scale, resultsDir: string): Promise<Report> {
+  const b = BUILDERS[experiment];
+  if (!b) throw new UserError(`no report for '${experiment}'; reports: ${reportNames().join(', ')}`);
+  return b(scale, resultsDir);
+}
