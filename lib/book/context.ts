@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { paths } from '../paths';
 import { isScale, type Scale } from './scale';
 import type { Verdict } from './index-page';
+import { runExperiment, type CellResult } from '../experiments/sweep';
 
 /** What a notebook needs to know about the run it is part of. */
 export interface BookContext {
@@ -40,4 +41,22 @@ export function bookContext(notebook: string): BookContext {
 export function recordVerdicts(ctx: BookContext, verdicts: readonly Verdict[]): void {
   mkdirSync(ctx.figuresDir, { recursive: true });
   writeFileSync(join(ctx.figuresDir, 'verdicts.json'), `${JSON.stringify(verdicts, null, 2)}\n`);
+}
+
+/**
+ * Runs (or reuses) an experiment's grid for a notebook: results/<experiment>/<scale>/, one worker process per
+ * core, a line per finished cell on the notebook's output. Finished cells are never trained again, so
+ * re-running a notebook only re-renders its figures and tables.
+ */
+export async function runBookExperiment(ctx: BookContext, experiment: string): Promise<CellResult[]> {
+  const t0 = Date.now();
+  const results = await runExperiment(experiment, {
+    scale: ctx.scale,
+    out: ctx.resultsDir(experiment),
+    jobs: ctx.jobs,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
+  const done = results.filter((r) => r.status === 'completed').length;
+  process.stdout.write(`${experiment} (${ctx.scale}): ${done}/${results.length} cells completed in ${((Date.now() - t0) / 1000).toFixed(0)} s; results in ${ctx.resultsDir(experiment)}\n`);
+  return results;
 }

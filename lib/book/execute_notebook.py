@@ -30,22 +30,19 @@ def main() -> int:
     )
     report = {"status": "ok", "cells": len(code_cells), "seconds": 0.0}
     t0 = time.time()
+    current = None
     try:
         with client.setup_kernel():
             for n, index in enumerate(code_cells):
+                current = index
                 first = nb.cells[index].source.strip().splitlines()[:1]
                 sys.stderr.write(f"  [{n + 1}/{len(code_cells)}] {first[0][:90] if first else ''}\n")
                 sys.stderr.flush()
                 client.execute_cell(nb.cells[index], index)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
-        failed = next((i for i in code_cells if _has_error(nb.cells[i])), None)
-        report.update(status="failed", kind=type(e).__name__, error=_error_text(nb, failed, e))
-        if failed is not None:
-            report.update(cell_index=code_cells.index(failed) + 1, cell_source=nb.cells[failed].source)
-        elif isinstance(e, CellTimeoutError):
-            running = next((i for i in code_cells if not nb.cells[i].get("execution_count")), None)
-            if running is not None:
-                report.update(cell_index=code_cells.index(running) + 1, cell_source=nb.cells[running].source)
+        report.update(status="failed", kind=type(e).__name__, error=_error_text(nb.cells[current] if current is not None else None, e))
+        if current is not None:
+            report.update(cell_index=code_cells.index(current) + 1, cell_source=nb.cells[current].source)
     report["seconds"] = round(time.time() - t0, 1)
     nb.metadata.setdefault("otbook", {})["execution"] = report
     NotebookNotary().sign(nb)  # trusted on this machine: classic Notebook then shows the plots' HTML/JS
@@ -57,16 +54,18 @@ def main() -> int:
     return 0 if report["status"] == "ok" else 1
 
 
-def _has_error(cell) -> bool:
-    return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
-
-
-def _error_text(nb, index, exc) -> str:
-    if index is not None:
-        for o in nb.cells[index].get("outputs", []):
-            if o.get("output_type") == "error":
+def _error_text(cell, exc) -> str:
+    """The error's message: an 'error' output when the kernel sends one; tslab instead writes the error to the
+    cell's stderr and replies with an opaque '<Error>', so its first stderr line is the message."""
+    if cell is not None:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error" and (o.get("evalue") or o.get("ename")):
                 return f"{o.get('ename', '')}: {o.get('evalue', '')}".strip(": ")
-    return str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        for o in reversed(cell.get("outputs", [])):
+            if o.get("output_type") == "stream" and o.get("name") == "stderr" and o.get("text", "").strip():
+                return o["text"].strip().splitlines()[0]
+    text = str(exc).strip()
+    return text.splitlines()[-1] if text else type(exc).__name__
 
 
 if __name__ == "__main__":

@@ -4,5 +4,5 @@ export { writeBookIndex } from './index-page';
 export type { Verdict } from './index-page';
 export { SCALES, isScale } from './scale';
 export type { Scale } from './scale';
-export { bookContext, recordVerdicts } from './context';
+export { bookContext, recordVerdicts, runBookExperiment } from './context';
 export type { BookContext } from './context';

@@ -36,7 +36,7 @@ const schema = {
     rows: { type: 'array', items: { type: 'array', items: { type: ['string', 'number', 'null'] } } },
   },
 } as const;
-const validate = new Ajv({ allErrors: true }).compile(schema);
+const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
 
 export function loadPublished(id: string): PublishedTable {
   const f = join(paths.paperData(), `${id}.json`);

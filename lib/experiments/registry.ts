@@ -107,8 +107,8 @@ const DIOTM_TASKS = ['g8g', 'g25g', 'moon-spiral', 'g-circles'];
  * 45 minutes on 2 cores (measured; see the README) while still showing each claim.
  */
 export const BUDGETS: Record<string, Budgets> = {
-  fig3: { smoke: { iterations: 40, innerSteps: 2, seeds: [0] }, quick: { iterations: 2000, innerSteps: 10, seeds: [0] }, paperSeeds: [0] },
-  fig5: { smoke: { iterations: 40, innerSteps: 2, seeds: [0] }, quick: { iterations: 2000, innerSteps: 10, seeds: [0] }, paperSeeds: [0] },
+  fig3: { smoke: { iterations: 40, innerSteps: 2, seeds: [0], evalN: 200 }, quick: { iterations: 2000, innerSteps: 10, seeds: [0] }, paperSeeds: [0] },
+  fig5: { smoke: { iterations: 40, innerSteps: 2, seeds: [0], evalN: 200 }, quick: { iterations: 2000, innerSteps: 10, seeds: [0] }, paperSeeds: [0] },
   table1: { smoke: { iterations: 20, innerSteps: 2, seeds: [0], evalN: 200 }, quick: { iterations: 1000, innerSteps: 10, seeds: [0, 1, 2] }, paperSeeds: [0, 1, 2] },
   table3: { smoke: { iterations: 20, innerSteps: 2, seeds: [0], evalN: 200 }, quick: { iterations: 1000, innerSteps: 10, seeds: [0, 1, 2] }, paperSeeds: [0, 1, 2] },
   table4: { smoke: { iterations: 20, innerSteps: 2, seeds: [0] }, quick: { iterations: 2000, innerSteps: 5, seeds: [0] }, paperSeeds: [0, 1, 2] },

@@ -125,8 +125,8 @@ export function failureCasesReport(n = 1000, seed = 0): Report {
   const figure = panelGrid([top, bottom, potentials], {
     rowTitles: ['OT plan', 'spurious max-min solution', 'Kantorovich potential'],
     title: 'OTP Fig. 1: failure cases of semi-dual neural OT (closed forms)',
-    panelWidth: 320,
-    panelHeight: 280,
+    panelWidth: 270,
+    panelHeight: 250,
   });
   return {
     experiment: 'fig1',

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { otbook } from '../helpers/cli';
+
+// CI executes 00-setup-check and one trained notebook at the smoke scale through the real runner (Jupyter,
+// tslab), into a temporary book/figures/results tree, then opens the HTML in headless Chromium.
+const tmp = mkdtempSync(join(tmpdir(), 'otbook-book-'));
+const env = { OTBOOK_BOOK_DIR: join(tmp, 'book'), OTBOOK_FIGURES_ROOT: join(tmp, 'figures'), OTBOOK_RESULTS_ROOT: join(tmp, 'results') };
+const jupyter = existsSync('/usr/bin/jupyter-nbconvert') || existsSync('/usr/lib/python3/dist-packages/nbclient');
+
+async function plotsDrawn(html: string): Promise<{ svgs: number; errors: string[] }> {
+  const browser = await chromium.launch({
+    executablePath: process.env.OTBOOK_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${html}`);
+    await page.waitForSelector('.plotly .main-svg', { timeout: 30_000 });
+    return { svgs: await page.$$eval('.plotly .main-svg', (e) => e.length), errors };
+  } finally {
+    await browser.close();
+  }
+}
+
+test('00-setup-check runs and its HTML shows the figure', { skip: !jupyter && 'Jupyter is not installed (bash environment/setup.sh)' }, async () => {
+  const r = otbook(['book', '--scale', 'smoke', '--only', '00-setup-check'], env);
+  assert.equal(r.code, 0, r.stderr);
+  const html = join(tmp, 'book', '00-setup-check.html');
+  const { svgs, errors } = await plotsDrawn(html);
+  assert.ok(svgs >= 1, 'no Plotly figure drawn');
+  assert.deepEqual(errors, []);
+  for (const ext of ['png', 'svg', 'html']) assert.ok(existsSync(join(tmp, 'figures', '00-setup-check', `one-to-many-pair.${ext}`)), ext);
+  // The executed notebook is signed, so classic Notebook trusts its outputs.
+  const nb = JSON.parse(readFileSync(join(tmp, 'book', '00-setup-check.ipynb'), 'utf8')) as { metadata: { otbook: { execution: { status: string } } } };
+  assert.equal(nb.metadata.otbook.execution.status, 'ok');
+  assert.ok(existsSync(join(tmp, 'book', 'index.html')));
+});
+
+test('a trained notebook (02-otm-vs-otp) runs end to end at the smoke scale', { skip: !jupyter && 'Jupyter is not installed' }, async () => {
+  const r = otbook(['book', '--scale', 'smoke', '--only', '02-otm-vs-otp'], env);
+  assert.equal(r.code, 0, r.stderr);
+  const { svgs, errors } = await plotsDrawn(join(tmp, 'book', '02-otm-vs-otp.html'));
+  assert.ok(svgs >= 2, `${svgs} figures drawn`);
+  assert.deepEqual(errors, []);
+  const verdicts = JSON.parse(readFileSync(join(tmp, 'figures', '02-otm-vs-otp', 'verdicts.json'), 'utf8')) as Array<{ verdict: string }>;
+  assert.ok(verdicts.length >= 2);
+  assert.match(readFileSync(join(tmp, 'book', 'index.html'), 'utf8'), /02-otm-vs-otp/);
+});
+
+test('a failing cell makes the runner exit non-zero and print the cell and its error', { skip: !jupyter && 'Jupyter is not installed' }, () => {
+  const r = otbook(['book', '--scale', 'smoke', '--only', '00-setup-check'], { ...env, OTBOOK_BACKEND: 'node-gpu' });
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, /✘ 00-setup-check: cell 1 failed/);
+  assert.match(r.stderr, /OTBOOK_BACKEND=node-gpu was requested/);
+  assert.match(r.stderr, /\| const info = await backend.selectBackend\(\);/);
+});
