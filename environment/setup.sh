@@ -62,6 +62,9 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt
 else
   say "npm packages present"
 fi
+# Optional native kernels (OpenBLAS): built when a C compiler and OpenBLAS are present, skipped with one line otherwise.
+say "native kernels"
+node native/build.js
 # Notebooks import the library by its package name, as a user's project would.
 ln -sfn .. node_modules/otbook
 

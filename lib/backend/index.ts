@@ -1,3 +1,8 @@
+import { installDefaultKernelPatches } from './kernels';
+
+// Registers otbook's faster kernels; selectBackend installs those that apply to the backend it chooses.
+installDefaultKernelPatches();
+
 export {
   selectBackend,
   backendInfo,
@@ -8,3 +13,5 @@ export {
   BACKEND_CHOICES,
 } from './select';
 export type { BackendChoice, BackendInfo, SelectOptions } from './select';
+export { adamUpdate, adamUpdateComposed, adamImplementation, ADAM_UPDATE_KERNEL, loadNative, KERNEL_PATCHES } from './kernels';
+export type { AdamUpdateAttrs, AdamImplementation } from './kernels';

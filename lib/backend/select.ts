@@ -4,10 +4,11 @@ import '@tensorflow/tfjs-backend-cpu';
 // module that Node cannot require). The umbrella package's CommonJS bundle registers them all into the same
 // global registry; it is loaded for that side effect only (ops are always imported from tfjs-core).
 import '@tensorflow/tfjs';
+import { loadNative } from './kernels/native';
 
 /**
  * Choosing the tensor backend. Order of preference: tfjs-node-gpu (CUDA), tfjs-node (libtensorflow),
- * wasm (XNNPACK, SIMD), cpu (plain JS). tfjs-node and tfjs-node-gpu are optionalDependencies: their install
+ * then cpu with otbook's native OpenBLAS kernels when they are built, else wasm (XNNPACK, SIMD), else cpu (plain JS). tfjs-node and tfjs-node-gpu are optionalDependencies: their install
  * downloads libtensorflow, which fails on machines without internet, and npm then drops them.
  * `OTBOOK_BACKEND` forces one choice; forcing one that is not installed is an error, never a silent fallback.
  */
@@ -39,6 +40,14 @@ const PACKAGE_OF: Record<BackendChoice, string> = {
 };
 
 export class BackendUnavailableError extends Error {}
+
+/**
+ * With the native OpenBLAS kernels built (native/), cpu beats wasm at every benchmark configuration
+ * (bench/run.ts: 1.6–4.2× faster, at about PyTorch's speed), so it moves ahead of wasm.
+ */
+function preferenceOrder(): readonly BackendChoice[] {
+  return loadNative().addon ? ['node-gpu', 'node', 'cpu', 'wasm'] : BACKEND_CHOICES;
+}
 
 let current: BackendInfo | null = null;
 let pending: Promise<BackendInfo> | null = null;
@@ -144,7 +153,7 @@ async function doSelect(options: SelectOptions): Promise<BackendInfo> {
     await activate(forced);
     choice = forced;
   } else {
-    for (const c of BACKEND_CHOICES) {
+    for (const c of preferenceOrder()) {
       const why = tryLoad(c);
       if (why) {
         skipped.push(why);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { readCheckpoint } from '../../lib/solvers/checkpoint';
 import { Rng } from '../../lib/random';
 import { otbook, otbookInterrupted } from '../helpers/cli';
+import { loadNative } from '../../lib/backend/kernels/native';
 
 const tmp = mkdtempSync(join(tmpdir(), 'otbook-train-'));
 const cpu = { OTBOOK_BACKEND: 'cpu' };
@@ -29,7 +30,8 @@ test('train on CSV point clouds with no config file; eval and map reuse the run'
   assert.match(r.stdout, /completed after 30\/30 iterations/);
   const record = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
   assert.equal(record.status, 'completed');
-  assert.equal(record.backend.choice, 'wasm');
+  // The best backend present: cpu with the native kernels when they are built, else wasm.
+  assert.equal(record.backend.choice, loadNative().addon ? 'cpu' : 'wasm');
   assert.ok(record.versions['@tensorflow/tfjs-core']);
   assert.equal(record.metrics.n, 1000);
   assert.ok(Number.isFinite(record.metrics.dTarget));

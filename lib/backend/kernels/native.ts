@@ -54,11 +54,17 @@ export function loadNative(): { addon: NativeAddon | null; reason: string } {
     }
     // A plain copy of the exports (the addon's own properties are read-only), so that tests can spy on it.
     const addon = { ...mod } as unknown as NativeAddon;
+    // One BLAS thread unless asked otherwise: on the shared 2-core machine a second thread was as often
+    // 2× slower as faster (it waits for a core that the main thread or another process holds), and at
+    // these sizes (K or N of 16–256) the gain when idle is small. OPENBLAS_NUM_THREADS, which OpenBLAS
+    // reads itself, or OTBOOK_BLAS_THREADS override this.
     const threads = process.env.OTBOOK_BLAS_THREADS;
     if (threads !== undefined && threads !== '') {
       const n = Number(threads);
       if (!Number.isInteger(n) || n < 1) throw new Error(`OTBOOK_BLAS_THREADS=${threads} is not an integer ≥ 1`);
       addon.setNumThreads(n);
+    } else if (!process.env.OPENBLAS_NUM_THREADS) {
+      addon.setNumThreads(1);
     }
     return (cached = { addon, reason: `loaded (${addon.config().trim()}, ${addon.numThreads()} BLAS threads)` });
   } catch (e) {

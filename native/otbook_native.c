@@ -1,0 +1,316 @@
+/*
+ * otbook's optional native kernels for the tfjs cpu backend (lib/backend/kernels/native.ts registers them).
+ * Plain N-API (node_api.h) over Float32Arrays owned by JavaScript; no allocation here, no state but
+ * OpenBLAS's thread count. Every entry point checks array lengths before touching memory, so a wrong call
+ * throws a TypeError instead of corrupting the heap.
+ */
+#include <node_api.h>
+#include <cblas.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_ARGS 12
+
+typedef struct {
+  float* data;
+  size_t length;
+} f32_t;
+
+static napi_value throw_type(napi_env env, const char* msg) {
+  napi_throw_type_error(env, NULL, msg);
+  return NULL;
+}
+
+static int get_f32(napi_env env, napi_value v, f32_t* out) {
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return 0;
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  napi_value ab;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, &ab, &offset) != napi_ok) return 0;
+  if (type != napi_float32_array) return 0;
+  out->data = (float*)data;
+  out->length = length;
+  return 1;
+}
+
+/* Int32Array or null/undefined (-> NULL). */
+static int get_i32_opt(napi_env env, napi_value v, const int32_t** out, size_t* len) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (t == napi_null || t == napi_undefined) {
+    *out = NULL;
+    *len = 0;
+    return 1;
+  }
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return 0;
+  napi_typedarray_type type;
+  void* data;
+  napi_value ab;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, len, &data, &ab, &offset) != napi_ok) return 0;
+  if (type != napi_int32_array) return 0;
+  *out = (const int32_t*)data;
+  return 1;
+}
+
+static int get_i64(napi_env env, napi_value v, int64_t* out) { return napi_get_value_int64(env, v, out) == napi_ok; }
+static int get_f64(napi_env env, napi_value v, double* out) { return napi_get_value_double(env, v, out) == napi_ok; }
+static int get_bool(napi_env env, napi_value v, bool* out) { return napi_get_value_bool(env, v, out) == napi_ok; }
+
+#define ARGS(n)                                                                 \
+  size_t argc = MAX_ARGS;                                                       \
+  napi_value argv[MAX_ARGS];                                                    \
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);                         \
+  if (argc < (n)) return throw_type(env, "otbook_native: too few arguments");
+
+/* gemm(transA, transB, m, n, k, a, b, out, batch, aIndex|null, bIndex|null):
+ * out[i] (m×n) = op(a[aIndex[i]]) · op(b[bIndex[i]]), row-major; op(a) is m×k, op(b) is k×n. */
+static napi_value gemm(napi_env env, napi_callback_info info) {
+  ARGS(11);
+  bool ta, tb;
+  int64_t m, n, k, batch;
+  f32_t a, b, out;
+  const int32_t *ai, *bi;
+  size_t ail, bil;
+  if (!get_bool(env, argv[0], &ta) || !get_bool(env, argv[1], &tb) || !get_i64(env, argv[2], &m) ||
+      !get_i64(env, argv[3], &n) || !get_i64(env, argv[4], &k) || !get_f32(env, argv[5], &a) ||
+      !get_f32(env, argv[6], &b) || !get_f32(env, argv[7], &out) || !get_i64(env, argv[8], &batch) ||
+      !get_i32_opt(env, argv[9], &ai, &ail) || !get_i32_opt(env, argv[10], &bi, &bil))
+    return throw_type(env, "gemm(transA, transB, m, n, k, a, b, out, batch, aIndex, bIndex): bad argument");
+  if (m < 0 || n < 0 || k < 0 || batch < 0) return throw_type(env, "gemm: negative size");
+  const size_t sa = (size_t)(m * k), sb = (size_t)(k * n), so = (size_t)(m * n);
+  if (out.length < so * (size_t)batch) return throw_type(env, "gemm: out too short");
+  if ((ai && ail < (size_t)batch) || (bi && bil < (size_t)batch)) return throw_type(env, "gemm: index too short");
+  for (int64_t i = 0; i < batch; i++) {
+    const size_t ia = ai ? (size_t)ai[i] : (size_t)i;
+    const size_t ib = bi ? (size_t)bi[i] : (size_t)i;
+    if ((ia + 1) * sa > a.length || (ib + 1) * sb > b.length) return throw_type(env, "gemm: operand too short");
+  }
+  for (int64_t i = 0; i < batch; i++) {
+    const size_t ia = ai ? (size_t)ai[i] : (size_t)i;
+    const size_t ib = bi ? (size_t)bi[i] : (size_t)i;
+    float* o = out.data + (size_t)i * so;
+    if (k == 0) {
+      memset(o, 0, so * sizeof(float));
+      continue;
+    }
+    if (m == 0 || n == 0) continue;
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (blasint)m,
+                (blasint)n, (blasint)k, 1.0f, a.data + ia * sa, ta ? (blasint)m : (blasint)k, b.data + ib * sb,
+                tb ? (blasint)k : (blasint)n, 0.0f, o, (blasint)n);
+  }
+  return NULL;
+}
+
+/* The loops live in their own functions with restrict parameters: GCC vectorises them there (sqrtf needs
+ * -fno-math-errno too), not when inlined into the N-API wrapper. */
+static __attribute__((noinline)) void adam_inplace(float* restrict p, const float* restrict g, float* restrict m,
+                                                    float* restrict v, size_t n, float b1, float ob1, float b2,
+                                                    float ob2, float step, float c2, float eps) {
+  for (size_t i = 0; i < n; i++) {
+    const float gi = g[i];
+    const float mi = b1 * m[i] + ob1 * gi;
+    const float vi = b2 * v[i] + ob2 * (gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = p[i] - (step * mi) / (sqrtf(c2 * vi) + eps);
+  }
+}
+
+static __attribute__((noinline)) void adam_out(const float* restrict p, const float* restrict g, float* restrict m,
+                                                float* restrict v, float* restrict o, size_t n, float b1, float ob1,
+                                                float b2, float ob2, float step, float c2, float eps) {
+  for (size_t i = 0; i < n; i++) {
+    const float gi = g[i];
+    const float mi = b1 * m[i] + ob1 * gi;
+    const float vi = b2 * v[i] + ob2 * (gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    o[i] = p[i] - (step * mi) / (sqrtf(c2 * vi) + eps);
+  }
+}
+
+/* adam(p, g, m, v, out, lr, beta1, beta2, eps, c1, c2): torch's Adam; out may be p. */
+static napi_value adam(napi_env env, napi_callback_info info) {
+  ARGS(11);
+  f32_t p, g, m, v, o;
+  double lr, b1, b2, eps, c1, c2;
+  if (!get_f32(env, argv[0], &p) || !get_f32(env, argv[1], &g) || !get_f32(env, argv[2], &m) ||
+      !get_f32(env, argv[3], &v) || !get_f32(env, argv[4], &o) || !get_f64(env, argv[5], &lr) ||
+      !get_f64(env, argv[6], &b1) || !get_f64(env, argv[7], &b2) || !get_f64(env, argv[8], &eps) ||
+      !get_f64(env, argv[9], &c1) || !get_f64(env, argv[10], &c2))
+    return throw_type(env, "adam(p, g, m, v, out, lr, beta1, beta2, eps, c1, c2): bad argument");
+  const size_t n = p.length;
+  if (g.length != n || m.length != n || v.length != n || o.length != n) return throw_type(env, "adam: length mismatch");
+  const float fb1 = (float)b1, fob1 = (float)(1.0 - b1), fb2 = (float)b2, fob2 = (float)(1.0 - b2);
+  const float step = (float)(lr * c1), fc2 = (float)c2, feps = (float)eps;
+  if (o.data == p.data)
+    adam_inplace(p.data, g.data, m.data, v.data, n, fb1, fob1, fb2, fob2, step, fc2, feps);
+  else
+    adam_out(p.data, g.data, m.data, v.data, o.data, n, fb1, fob1, fb2, fob2, step, fc2, feps);
+  return NULL;
+}
+
+/* binary(op, a, b, out, mode, inner). ops: 0 add, 1 sub, 2 mul, 3 div, 4 squared difference.
+ * modes: 0 same length; 1 b[i % inner]; 2 a[i % inner]; 3 b[i / inner]; 4 a[i / inner]. */
+#define BIN_LOOP(EXPR)                                                                            \
+  switch (mode) {                                                                                 \
+    case 0:                                                                                       \
+      for (size_t i = 0; i < n; i++) { const float x = A[i], y = B[i]; O[i] = (EXPR); }           \
+      break;                                                                                      \
+    case 1:                                                                                       \
+      for (size_t r = 0; r < n; r += inner)                                                       \
+        for (size_t j = 0; j < inner; j++) { const float x = A[r + j], y = B[j]; O[r + j] = (EXPR); } \
+      break;                                                                                      \
+    case 2:                                                                                       \
+      for (size_t r = 0; r < n; r += inner)                                                       \
+        for (size_t j = 0; j < inner; j++) { const float x = A[j], y = B[r + j]; O[r + j] = (EXPR); } \
+      break;                                                                                      \
+    case 3:                                                                                       \
+      for (size_t r = 0, q = 0; r < n; r += inner, q++) {                                         \
+        const float y = B[q];                                                                     \
+        for (size_t j = 0; j < inner; j++) { const float x = A[r + j]; O[r + j] = (EXPR); }       \
+      }                                                                                           \
+      break;                                                                                      \
+    default:                                                                                      \
+      for (size_t r = 0, q = 0; r < n; r += inner, q++) {                                         \
+        const float x = A[q];                                                                     \
+        for (size_t j = 0; j < inner; j++) { const float y = B[r + j]; O[r + j] = (EXPR); }       \
+      }                                                                                           \
+  }
+
+static napi_value binary(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  int64_t op, mode, inner64;
+  f32_t a, b, o;
+  if (!get_i64(env, argv[0], &op) || !get_f32(env, argv[1], &a) || !get_f32(env, argv[2], &b) ||
+      !get_f32(env, argv[3], &o) || !get_i64(env, argv[4], &mode) || !get_i64(env, argv[5], &inner64))
+    return throw_type(env, "binary(op, a, b, out, mode, inner): bad argument");
+  const size_t n = o.length;
+  const size_t inner = inner64 > 0 ? (size_t)inner64 : 1;
+  if (mode < 0 || mode > 4 || op < 0 || op > 4) return throw_type(env, "binary: bad op or mode");
+  if (mode != 0 && n % inner != 0) return throw_type(env, "binary: inner does not divide length");
+  const size_t outer = mode == 0 ? n : n / inner;
+  const size_t need_a = mode == 2 ? inner : mode == 4 ? outer : n;
+  const size_t need_b = mode == 1 ? inner : mode == 3 ? outer : n;
+  if (a.length != need_a || b.length != need_b) return throw_type(env, "binary: operand length mismatch");
+  const float* restrict A = a.data;
+  const float* restrict B = b.data;
+  float* O = o.data;
+  switch (op) {
+    case 0: BIN_LOOP(x + y); break;
+    case 1: BIN_LOOP(x - y); break;
+    case 2: BIN_LOOP(x * y); break;
+    case 3: BIN_LOOP(x / y); break;
+    default: BIN_LOOP((x - y) * (x - y)); break;
+  }
+  return NULL;
+}
+
+/* unary(op, x, out, alpha). ops: 0 relu, 1 step (x > 0 ? 1 : alpha; NaN stays NaN), 2 square, 3 sqrt,
+ * 4 neg, 5 scale (alpha·x), 6 relu6. NaN handling follows tfjs's cpu kernels. */
+static napi_value unary(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int64_t op;
+  f32_t x, o;
+  double alpha;
+  if (!get_i64(env, argv[0], &op) || !get_f32(env, argv[1], &x) || !get_f32(env, argv[2], &o) ||
+      !get_f64(env, argv[3], &alpha))
+    return throw_type(env, "unary(op, x, out, alpha): bad argument");
+  if (x.length != o.length) return throw_type(env, "unary: length mismatch");
+  const size_t n = x.length;
+  const float* restrict X = x.data;
+  float* restrict O = o.data;
+  const float fa = (float)alpha;
+  switch (op) {
+    case 0: for (size_t i = 0; i < n; i++) { const float v = X[i]; O[i] = v < 0.0f ? 0.0f : v; } break;
+    case 1: for (size_t i = 0; i < n; i++) { const float v = X[i]; O[i] = v != v ? v : (v > 0.0f ? 1.0f : fa); } break;
+    case 2: for (size_t i = 0; i < n; i++) O[i] = X[i] * X[i]; break;
+    case 3: for (size_t i = 0; i < n; i++) O[i] = sqrtf(X[i]); break;
+    case 4: for (size_t i = 0; i < n; i++) O[i] = -X[i]; break;
+    case 5: for (size_t i = 0; i < n; i++) O[i] = fa * X[i]; break;
+    case 6: for (size_t i = 0; i < n; i++) { const float v = X[i]; O[i] = v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v); } break;
+    default: return throw_type(env, "unary: bad op");
+  }
+  return NULL;
+}
+
+/* reduceSum(x, outer, inner, out, leading): leading ? out[j] = Σ_i x[i·inner + j] (length inner)
+ *                                                   : out[i] = Σ_j x[i·inner + j] (length outer). */
+static napi_value reduce_sum(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  f32_t x, o;
+  int64_t outer, inner;
+  bool leading;
+  if (!get_f32(env, argv[0], &x) || !get_i64(env, argv[1], &outer) || !get_i64(env, argv[2], &inner) ||
+      !get_f32(env, argv[3], &o) || !get_bool(env, argv[4], &leading))
+    return throw_type(env, "reduceSum(x, outer, inner, out, leading): bad argument");
+  if (outer < 0 || inner < 0 || x.length != (size_t)(outer * inner)) return throw_type(env, "reduceSum: bad shape");
+  if (o.length != (size_t)(leading ? inner : outer)) return throw_type(env, "reduceSum: bad out length");
+  const float* restrict X = x.data;
+  float* restrict O = o.data;
+  if (leading) {
+    memset(O, 0, (size_t)inner * sizeof(float));
+    for (int64_t i = 0; i < outer; i++) {
+      const float* row = X + (size_t)(i * inner);
+      for (int64_t j = 0; j < inner; j++) O[j] += row[j];
+    }
+  } else {
+    for (int64_t i = 0; i < outer; i++) {
+      const float* row = X + (size_t)(i * inner);
+      double s = 0.0;
+      for (int64_t j = 0; j < inner; j++) s += row[j];
+      O[i] = (float)s;
+    }
+  }
+  return NULL;
+}
+
+static napi_value set_num_threads(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int64_t n;
+  if (!get_i64(env, argv[0], &n) || n < 1) return throw_type(env, "setNumThreads(n): n must be an integer >= 1");
+  openblas_set_num_threads((int)n);
+  return NULL;
+}
+
+static napi_value num_threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  napi_create_int32(env, openblas_get_num_threads(), &r);
+  return r;
+}
+
+static napi_value config(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  const char* c = openblas_get_config();
+  napi_create_string_utf8(env, c ? c : "unknown", NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"gemm", NULL, gemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adam", NULL, adam, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"binary", NULL, binary, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unary", NULL, unary, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"reduceSum", NULL, reduce_sum, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setNumThreads", NULL, set_num_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"numThreads", NULL, num_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  napi_value version;
+  napi_create_int32(env, 1, &version);
+  napi_set_named_property(env, exports, "abiVersion", version);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
