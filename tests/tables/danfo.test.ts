@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+// Registers the wasm backend even when selectBackend chose cpu (which it does when the native kernels are built).
+import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../lib/backend';
 import { danfoImportMs, loadDanfo, preservingBackend } from '../../lib/tables';
 
