@@ -38,7 +38,14 @@ export function gaussianSampler(spec: GaussianSpec, name = 'gaussian'): Gaussian
   const { mean, cov, d } = checkGaussian(name, spec);
   const l = cholesky(cov, d, `${name} covariance`);
   const z = new Float64Array(d);
+  // A diagonal covariance needs no matrix product: x_r = mean_r + L_rr z_r (O(d) per point instead of O(d²)).
+  let diagonal = true;
+  for (let r = 0; r < d && diagonal; r++) for (let c = 0; c < r; c++) if (l[r * d + c] !== 0) diagonal = false;
   const base = makeSampler(name, d, (out, n, rng) => {
+    if (diagonal) {
+      for (let i = 0; i < n; i++) for (let r = 0; r < d; r++) out[i * d + r] = mean[r] + l[r * d + r] * rng.normal();
+      return;
+    }
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < d; j++) z[j] = rng.normal();
       for (let r = 0; r < d; r++) {

@@ -1,4 +1,4 @@
-export { train, loadWeights } from './loop';
+export { train, loadWeights, OuterIteration, createStepper } from './loop';
 export type { TrainOptions, TrainResult, TrainStatus, LogRow, Progress, BatchSource } from './loop';
 export { Adam } from './adam';
 export type { AdamOptions, AdamState } from './adam';

@@ -161,20 +161,115 @@ function gradsAndTerms(loss: () => LossTerms, vars: tf.Variable[]): { grads: tf.
   return { grads, terms: { total: value, terms: kept } };
 }
 
-function disposeTerms(t: LossTerms): void {
-  for (const v of Object.values(t.terms)) v.dispose();
-}
-
-/** Adds a step's loss terms into running sums (tensors, no read-back). */
-function accumulate(sums: Map<string, tf.Tensor>, prefix: string, loss: LossTerms): void {
+/** Collects a step's loss terms (kept tensors, no read-back); `sumCollected` adds them once per outer iteration. */
+function collect(parts: Map<string, tf.Tensor[]>, prefix: string, loss: LossTerms): void {
   const add = (k: string, t: tf.Scalar) => {
-    const prev = sums.get(k);
-    const next = prev ? tf.add(prev, t) : t.clone();
-    sums.set(k, tf.keep(next));
-    prev?.dispose();
+    const list = parts.get(k);
+    if (list) list.push(tf.keep(t));
+    else parts.set(k, [tf.keep(t)]);
   };
   add(prefix, loss.total);
   for (const [k, t] of Object.entries(loss.terms)) add(`${prefix}.${k}`, t);
+}
+
+function sumCollected(parts: Map<string, tf.Tensor[]>): Map<string, tf.Tensor> {
+  const sums = new Map<string, tf.Tensor>();
+  for (const [k, list] of parts) {
+    sums.set(k, list.length === 1 ? list[0] : tf.keep(tf.addN(list)));
+    if (list.length > 1) for (const t of list) t.dispose();
+  }
+  return sums;
+}
+
+/**
+ * The work of one outer iteration of OTP's Algorithm 1, shared by `train` and the benchmark (bench/): one Adam
+ * step on the potential's loss, then K_T Adam steps on the map's loss, each on a fresh batch (lines 2–10).
+ * Synchronous and free of read-backs; returns the iteration's loss sums as kept tensors (the caller disposes).
+ */
+export class OuterIteration {
+  readonly ctx: StepContext;
+  private readonly potentialVars: tf.Variable[];
+  private readonly mapVars: tf.Variable[];
+  private readonly emptyY: tf.Tensor2D;
+
+  constructor(
+    private readonly method: Method,
+    private readonly source: BatchSource,
+    private readonly target: BatchSource,
+    private readonly o: {
+      readonly innerSteps: number;
+      readonly batchSize: number;
+      readonly opts: { readonly potential: Adam; readonly map: Adam };
+      readonly rng: Rng;
+      readonly start: number;
+      readonly iterations: number;
+    },
+  ) {
+    this.ctx = new StepContext(o.rng, o.start, o.iterations);
+    this.potentialVars = method.potentialParams.map((p) => p.variable);
+    this.mapVars = method.mapParams.map((p) => p.variable);
+    this.emptyY = tf.keep(tf.zeros([0, target.dim])) as tf.Tensor2D;
+  }
+
+  private draw(s: BatchSource): tf.Tensor2D {
+    const p = s.sample(this.o.batchSize, this.o.rng);
+    return tf.tensor2d(p.data, [p.n, p.d]);
+  }
+
+  private prepare(x: tf.Tensor2D): tf.Tensor2D {
+    return this.method.prepareSource ? this.method.prepareSource(x, this.ctx) : x;
+  }
+
+  run(k: number): Map<string, tf.Tensor> {
+    const { method, ctx } = this;
+    ctx.iteration = k;
+    const parts = new Map<string, tf.Tensor[]>();
+    // Potential step (Alg. 1, lines 2–4).
+    tf.tidy(() => {
+      const x = this.prepare(this.draw(this.source));
+      const y = this.draw(this.target);
+      const { grads, terms } = gradsAndTerms(() => method.potentialLoss({ x, y }, ctx), this.potentialVars);
+      this.o.opts.potential.apply(grads);
+      collect(parts, 'potential', terms);
+    });
+    // Map steps (lines 5–10).
+    for (let j = 0; j < this.o.innerSteps; j++) {
+      tf.tidy(() => {
+        const x = this.prepare(this.draw(this.source));
+        const y = method.mapStepUsesTarget ? this.draw(this.target) : this.emptyY;
+        const { grads, terms } = gradsAndTerms(() => method.mapLoss({ x, y }, ctx), this.mapVars);
+        this.o.opts.map.apply(grads);
+        collect(parts, 'map', terms);
+      });
+    }
+    return sumCollected(parts);
+  }
+
+  dispose(): void {
+    this.emptyY.dispose();
+  }
+}
+
+/** Outer iterations of a method without logging or checkpoints (benchmarks): `outer()` runs the next one. */
+export function createStepper(
+  method: Method,
+  source: BatchSource,
+  target: BatchSource,
+  options: { readonly innerSteps: number; readonly batchSize: number; readonly adam: AdamOptions; readonly seed: number },
+): { outer(): void; dispose(): void } {
+  const opts = { potential: new Adam(method.potentialParams, options.adam), map: new Adam(method.mapParams, options.adam) };
+  const step = new OuterIteration(method, source, target, { ...options, opts, rng: new Rng(options.seed), start: 0, iterations: Number.MAX_SAFE_INTEGER });
+  let k = 0;
+  return {
+    outer() {
+      for (const t of step.run(k++).values()) t.dispose();
+    },
+    dispose() {
+      step.dispose();
+      opts.potential.dispose();
+      opts.map.dispose();
+    },
+  };
 }
 
 /**
@@ -214,15 +309,7 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
     writeLog(runDir, []);
   }
 
-  const ctx = new StepContext(rng, start, iterations);
-  const potentialVars = method.potentialParams.map((p) => p.variable);
-  const mapVars = method.mapParams.map((p) => p.variable);
-  const prepare = (x: tf.Tensor2D) => (method.prepareSource ? method.prepareSource(x, ctx) : x);
-  const draw = (s: BatchSource) => {
-    const p = s.sample(batchSize, rng);
-    return tf.tensor2d(p.data, [p.n, p.d]);
-  };
-  const emptyY = tf.keep(tf.zeros([0, target.dim])) as tf.Tensor2D;
+  const step = new OuterIteration(method, source, target, { innerSteps, batchSize, opts, rng, start, iterations });
 
   const t0 = Date.now();
   const seconds = () => elapsedBefore + (Date.now() - t0) / 1000;
@@ -280,28 +367,7 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
 
   try {
     for (let k = start; k < iterations; k++) {
-      ctx.iteration = k;
-      const sums = new Map<string, tf.Tensor>();
-      // Potential step (Alg. 1, lines 2–4).
-      tf.tidy(() => {
-        const x = prepare(draw(source));
-        const y = draw(target);
-        const { grads, terms } = gradsAndTerms(() => method.potentialLoss({ x, y }, ctx), potentialVars);
-        opts.potential.apply(grads);
-        accumulate(sums, 'potential', terms);
-        disposeTerms(terms);
-      });
-      // Map steps (lines 5–10).
-      for (let j = 0; j < innerSteps; j++) {
-        tf.tidy(() => {
-          const x = prepare(draw(source));
-          const y = method.mapStepUsesTarget ? draw(target) : emptyY;
-          const { grads, terms } = gradsAndTerms(() => method.mapLoss({ x, y }, ctx), mapVars);
-          opts.map.apply(grads);
-          accumulate(sums, 'map', terms);
-          disposeTerms(terms);
-        });
-      }
+      const sums = step.run(k);
       window.push({ iteration: k, sums });
       done = k + 1;
       // Signal handlers (Ctrl-C, a notebook's interrupt) and progress output run on the event loop: give it a
@@ -337,7 +403,7 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
     if (status === 'completed') await checkpoint(done);
   } finally {
     for (const w of window) for (const t of w.sums.values()) t.dispose();
-    emptyY.dispose();
+    step.dispose();
     opts.potential.dispose();
     opts.map.dispose();
   }
