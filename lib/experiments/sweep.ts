@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import type { Scale } from '../book/scale';
 import { UserError } from '../cli/errors';
-import { repoRoot } from '../paths';
+import { paths, repoRoot } from '../paths';
 import type { RunMetrics } from './evaluate';
 import { getExperiment, shardCells, type Cell } from './registry';
 import { configHash, readRunRecord, runTraining, writeJsonAtomic, type RunRecord } from './runner';
@@ -56,11 +56,18 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
     await Promise.all(Array.from({ length: jobs }, (_, k) => runWorker(name, options, k, jobs, log)));
   } else {
     let done = 0;
+    const completed = indexCompletedRuns([options.out, paths.results()]);
     for (const cell of mine) {
       done++;
       const existing = cellResult(cell, options.out);
       if (existing.status === 'completed' || existing.status === 'diverged') {
         log(`[${done}/${mine.length}] ${cell.id}: ${existing.status} (kept)`);
+        continue;
+      }
+      const reused = completed.get(configHash(cell.config));
+      if (reused) {
+        copyRun(reused, join(options.out, cell.id));
+        log(`[${done}/${mine.length}] ${cell.id}: completed (the same configuration was already trained in ${reused})`);
         continue;
       }
       const t0 = Date.now();
@@ -119,6 +126,30 @@ export function mergeShards(dirs: readonly string[], out: string): { experiment:
   writeJsonAtomic(join(out, 'experiment.json'), { ...metas[0], mergedFrom: dirs });
   writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   return { experiment: name, scale, results };
+}
+
+/**
+ * Completed runs under the roots, by configuration hash (searched three levels deep: the layout
+ * results/<experiment>/<scale>/<cell>). Experiments that share cells (Table 3's OTP cells are Table 1's) then
+ * train them once.
+ */
+export function indexCompletedRuns(roots: readonly string[]): Map<string, string> {
+  const index = new Map<string, string>();
+  const seen = new Set<string>();
+  const visit = (dir: string, depth: number): void => {
+    const real = resolve(dir);
+    if (seen.has(real) || !existsSync(dir)) return;
+    seen.add(real);
+    const record = readRunRecord(dir);
+    if (record) {
+      if (record.status === 'completed' && !index.has(record.configHash)) index.set(record.configHash, dir);
+      return;
+    }
+    if (depth === 0) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) visit(join(dir, e.name), depth - 1);
+  };
+  for (const root of roots) visit(root, 3);
+  return index;
 }
 
 function copyRun(from: string, to: string): void {

@@ -5,10 +5,15 @@ import { failureCasesReport } from './failure-cases';
 import type { Report } from './report';
 import { table4Report } from './table4';
 import { table1Report, table3Report, transportGridReport } from './trained';
+import { mnistPlanDraws, mnistReport } from './mnist';
+import { diotmTable1Report, diotmTable3Report } from './diotm';
 
 export { failureCasesReport, semiDualValue } from './failure-cases';
 export { table1Report, table3Report, transportGridReport } from './trained';
 export { table4Report } from './table4';
+export { mnistReport, mnistPlanDraws, colourDiversity, planDistinctColours, MNIST_METHODS, COLLAPSE_SHARE, COVER_RANGE, STOCHASTIC_MIN_FRACTION } from './mnist';
+export type { MnistPlanDraws, MethodDraws, PlanDrawOptions } from './mnist';
+export { diotmTable1Report, diotmTable3Report, bestAndWorst, w2Of, l2Of, w2FloorOf, DIOTM_TASKS, DIOTM_TABLE3_TASKS, DIOTM_LAMBDAS, DIOTM_REGULARIZER_LABELS } from './diotm';
 export { publishReport, showVerdicts, reportText, loadCellSamples, transportPanel, cellById } from './report';
 export type { Report, ReportTable, ReportFigure, CellSamples } from './report';
 export { lowerClaim, predicateClaim, summaryAt, dTarget, dCost, floorOf } from './claims';
@@ -23,6 +28,12 @@ const BUILDERS: Record<string, Builder> = {
   table1: (scale, dir) => table1Report(scale, readResults('table1', scale, dir)),
   table3: (scale, dir) => table3Report(scale, readResults('table3', scale, dir), dir),
   table4: (scale, dir) => table4Report(scale, readResults('table4', scale, dir)),
+  mnist: async (scale, dir) => {
+    const results = readResults('mnist', scale, dir);
+    return mnistReport(scale, results, await mnistPlanDraws(dir, results));
+  },
+  'diotm-table1': (scale, dir) => diotmTable1Report(scale, readResults('diotm-table1', scale, dir), dir),
+  'diotm-table3': (scale, dir) => diotmTable3Report(scale, readResults('diotm-table3', scale, dir)),
 };
 
 /** Registers the report of an experiment (each report module adds its own). */

@@ -35,3 +35,16 @@ test('two shards run into two folders merge into the full table; a re-run keeps 
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown experiment 'table9'; experiments: fig3, fig5, table1/);
 });
+
+test('a configuration already trained anywhere under the results root is reused, not retrained', () => {
+  const root = mkdtempSync(join(tmpdir(), 'otbook-reuse-'));
+  const env = { OTBOOK_RESULTS_ROOT: root };
+  const first = otbook(['run', 'weak-ot', '--scale', 'smoke', '--out', join(root, 'weak-ot', 'smoke')], env);
+  assert.equal(first.code, 0, first.stderr);
+  const second = otbook(['run', 'weak-ot', '--scale', 'smoke', '--out', join(root, 'copy', 'smoke')], env);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /d2-one-to-many-otp-s0: completed \(the same configuration was already trained in .*weak-ot/);
+  const a = JSON.parse(readFileSync(join(root, 'weak-ot', 'smoke', 'd2-one-to-many-otp-s0', 'metrics.json'), 'utf8'));
+  const b = JSON.parse(readFileSync(join(root, 'copy', 'smoke', 'd2-one-to-many-otp-s0', 'metrics.json'), 'utf8'));
+  assert.deepEqual(b.metrics, a.metrics);
+});

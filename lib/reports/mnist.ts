@@ -1,0 +1,344 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { selectBackend } from '../backend';
+import type { Verdict } from '../book/index-page';
+import type { Scale } from '../book/scale';
+import { digitPreservationError, MNIST_COLOURS, mnistColourClassifier, mnistGreySampler } from '../data/mnist';
+import type { PointCloud } from '../data/points';
+import { buildRun } from '../experiments/build';
+import { transportPoints } from '../experiments/evaluate';
+import { loadPublished, publishedValue } from '../experiments/published';
+import { readRunConfig } from '../experiments/runner';
+import type { CellResult } from '../experiments/sweep';
+import { imageGridFigure, type ImageRow } from '../plots';
+import { Rng } from '../random';
+import { disposeMethod, hasCheckpoint, loadWeights, StepContext } from '../solvers';
+import type { ComparisonRow } from '../tables';
+import { predicateClaim } from './claims';
+import type { Report, ReportFigure } from './report';
+
+/**
+ * OTP Sec. 5.2, Fig. 2, 4, 7 (App. E.2): MNIST → coloured MNIST. Each grey digit has three equally good
+ * coloured versions (lib/data/mnist.ts derives the plan: keep the digit, draw the colour uniformly), so a
+ * deterministic map cannot be optimal. The paper: OTM-s collapses to blue; OTP covers R, G and B.
+ */
+export const MNIST_METHODS = ['OTM-s', 'OTP'] as const;
+
+/**
+ * Verdict thresholds on the colour shares of T#μ (fractions of all outputs, unassigned outputs included).
+ * Under the OT plan each share is ⅓. 'Collapse': one colour takes ≥ 0.8, i.e. the two others share at most a
+ * fifth (the paper's "everything to blue" is a share near 1). 'Covers': every share in [0.2, 0.47], i.e. ⅓ ±
+ * 0.13: six binomial standard deviations at n = 500 (√(⅓·⅔/500) ≈ 0.021), so sampling noise cannot fail a fair
+ * plan, while a missing colour (< 0.2) or one colour taking half the outputs (> 0.47) does fail it.
+ */
+export const COLLAPSE_SHARE = 0.8;
+export const COVER_RANGE: readonly [number, number] = [0.2, 0.47];
+/**
+ * Per-input stochasticity: under the plan, the colours of `draws` independent samples for one input are
+ * uniform i.i.d., so P(one colour only) = 3·3^−draws (0.05% at 8 draws). A plan 'is stochastic per input'
+ * when at least half of the inputs get two or more colours over the draws; a map that colours by digit
+ * (a deterministic split of the digits into colours) gets none.
+ */
+export const STOCHASTIC_MIN_FRACTION = 0.5;
+
+/** One method's plan samples for held-out grey digits, drawn from its trained checkpoint. */
+export interface MethodDraws {
+  readonly method: string;
+  readonly cellId: string;
+  /** T(x) for the shown inputs, one cloud per draw (the plan's own noise differs between draws). */
+  readonly shown: readonly PointCloud[];
+  /** Colour shares over all draws of all held-out inputs (order red, green, blue), and the unassigned share. */
+  readonly shares: readonly number[];
+  readonly unassigned: number;
+  /** Per held-out input: how many distinct colours its draws took (0 when no draw was a clear colour). */
+  readonly distinctColours: readonly number[];
+  /** digitPreservationError(x, T(x)), averaged over the draws. */
+  readonly preservation: number;
+}
+
+export interface MnistPlanDraws {
+  readonly split: 'test';
+  /** Held-out digits used for the statistics, and draws per digit. */
+  readonly n: number;
+  readonly draws: number;
+  /** The grey inputs shown in the image grid (the first of the n). */
+  readonly inputs: PointCloud;
+  /** digitPreservationError between the n digits and a shuffled copy: what "no preservation" scores. */
+  readonly preservationBaseline: number;
+  readonly methods: readonly MethodDraws[];
+  /** Cells without a checkpoint (not run, diverged). */
+  readonly skipped: readonly string[];
+}
+
+export interface PlanDrawOptions {
+  readonly n?: number;
+  readonly draws?: number;
+  readonly shown?: number;
+  readonly seed?: number;
+}
+
+function rowsOf(p: PointCloud, start: number, count: number): PointCloud {
+  const c = Math.max(0, Math.min(count, p.n - start));
+  return { n: c, d: p.d, data: p.data.slice(start * p.d, (start + c) * p.d) };
+}
+
+/**
+ * Loads each method's checkpoint (seed `seed`'s cell), and draws `draws` plan samples for each of `n` held-out
+ * (test-split) grey digits: OTP's samples differ by the smoothing noise x → x̃ at σ_min, OTM-s's by its z.
+ */
+export async function mnistPlanDraws(resultsDir: string, results: readonly CellResult[], options: PlanDrawOptions = {}): Promise<MnistPlanDraws> {
+  const n = options.n ?? 200;
+  const draws = options.draws ?? 8;
+  const shownCount = Math.min(options.shown ?? 8, n);
+  const seed = options.seed ?? Math.min(...results.map((r) => Number(r.factors.seed)));
+  await selectBackend({ announce: false });
+  const methods: MethodDraws[] = [];
+  const skipped: string[] = [];
+  let inputs: PointCloud | null = null;
+  let baseline = NaN;
+  for (const label of MNIST_METHODS) {
+    const cell = results.find((r) => r.factors.method === label && Number(r.factors.seed) === seed);
+    const dir = cell ? join(resultsDir, cell.id) : '';
+    if (!cell || cell.status !== 'completed' || !existsSync(join(dir, 'config.json')) || !hasCheckpoint(dir)) {
+      skipped.push(cell ? `${cell.id} (${cell.status})` : `${label} (no cell)`);
+      continue;
+    }
+    const config = readRunConfig(dir);
+    const { method } = buildRun(config);
+    try {
+      loadWeights(method, dir);
+      if (!inputs) {
+        // The same held-out digits for every method (common random numbers).
+        const grey = mnistGreySampler({ size: config.imageSize ?? 16, split: 'test' });
+        const rng = new Rng(5_000_011 + seed);
+        inputs = grey.sample(n, rng);
+        const shuffled = grey.sample(n, rng);
+        baseline = digitPreservationError(inputs, shuffled);
+      }
+      const x = inputs;
+      const classifier = mnistColourClassifier();
+      const ctx = new StepContext(new Rng(6_000_011 + seed), config.iterations, config.iterations);
+      const seen = Array.from({ length: n }, () => new Set<number>());
+      const counts = [0, 0, 0];
+      let unassigned = 0;
+      let preservation = 0;
+      const shown: PointCloud[] = [];
+      for (let s = 0; s < draws; s++) {
+        const tx = await transportPoints(method, x, ctx);
+        const labels = classifier.classify(tx);
+        labels.forEach((l, i) => {
+          if (l >= 0) {
+            seen[i].add(l);
+            counts[l]++;
+          } else unassigned++;
+        });
+        preservation += digitPreservationError(x, tx) / draws;
+        shown.push(rowsOf(tx, 0, shownCount));
+      }
+      const total = n * draws;
+      methods.push({
+        method: label,
+        cellId: cell.id,
+        shown,
+        shares: counts.map((c) => c / total),
+        unassigned: unassigned / total,
+        distinctColours: seen.map((s) => s.size),
+        preservation,
+      });
+    } finally {
+      disposeMethod(method);
+    }
+  }
+  return {
+    split: 'test',
+    n,
+    draws,
+    inputs: inputs ? rowsOf(inputs, 0, shownCount) : { n: 0, d: 0, data: new Float32Array(0) },
+    preservationBaseline: baseline,
+    methods,
+    skipped,
+  };
+}
+
+const fmtShares = (shares: readonly number[]) => shares.map((s, i) => `${MNIST_COLOURS[i][0].toUpperCase()} ${s.toFixed(2)}`).join(' / ');
+
+/** The colour shares the run recorded (metrics.modes, evaluation on the run's own n), seed `seed`. */
+function recordedShares(results: readonly CellResult[], method: string, seed: number): { shares: number[]; unassigned: number; total: number } | null {
+  const c = results.find((r) => r.factors.method === method && Number(r.factors.seed) === seed && r.status === 'completed');
+  const m = c?.metrics?.modes;
+  if (!m) return null;
+  return { shares: [...m.shares], unassigned: m.total ? m.unassigned / m.total : 0, total: m.total };
+}
+
+function statusOf(results: readonly CellResult[], method: string): string {
+  const c = results.find((r) => r.factors.method === method);
+  if (!c) return 'no cell';
+  return c.status === 'diverged' ? `DIV at iteration ${c.divergedAt ?? '?'}` : c.status;
+}
+
+/** Per-input colour diversity: mean distinct colours, and the fraction of inputs with two or more. */
+export function colourDiversity(distinct: readonly number[]): { mean: number; atLeastTwo: number } {
+  if (distinct.length === 0) return { mean: NaN, atLeastTwo: NaN };
+  return {
+    mean: distinct.reduce((a, b) => a + b, 0) / distinct.length,
+    atLeastTwo: distinct.filter((k) => k >= 2).length / distinct.length,
+  };
+}
+
+/** Expected distinct colours among `draws` uniform draws of three colours: 3(1 − (⅔)^draws). */
+export function planDistinctColours(draws: number): number {
+  return 3 * (1 - (2 / 3) ** draws);
+}
+
+/** The MNIST → CMNIST report: colour shares, per-input stochasticity, digit preservation, the image grid. */
+export function mnistReport(scale: Scale, results: readonly CellResult[], draws: MnistPlanDraws | null = null): Report {
+  const published = loadPublished('otp-mnist');
+  const seed = results.length ? Math.min(...results.map((r) => Number(r.factors.seed))) : 0;
+  const rec = Object.fromEntries(MNIST_METHODS.map((m) => [m, recordedShares(results, m, seed)]));
+  const evalN = Object.values(rec).find((r) => r)?.total;
+
+  const shareRows: ComparisonRow[] = MNIST_METHODS.flatMap((m) => {
+    const r = rec[m];
+    const why = r ? undefined : statusOf(results, m);
+    return [
+      ...MNIST_COLOURS.map((c, i): ComparisonRow => ({
+        cell: `${m}`,
+        metric: `share ${c} of T#μ`,
+        paper: null,
+        ours: r ? [r.shares[i]] : [],
+        verdict: why ?? (m === 'OTM-s' ? `paper: all blue; plan: 0.333` : 'plan: 0.333'),
+      })),
+      { cell: m, metric: 'share unassigned (grey or mixed)', paper: null, ours: r ? [r.unassigned] : [], verdict: why ?? 'plan: 0' },
+    ];
+  });
+
+  const planRows: ComparisonRow[] = [];
+  if (draws) {
+    const ideal = planDistinctColours(draws.draws);
+    for (const d of draws.methods) {
+      const div = colourDiversity(d.distinctColours);
+      planRows.push(
+        { cell: d.method, metric: `colour shares over ${draws.draws} draws × ${draws.n} test digits`, paper: null, ours: [], verdict: `${fmtShares(d.shares)}, unassigned ${d.unassigned.toFixed(2)}` },
+        { cell: d.method, metric: `distinct colours per input (${draws.draws} draws)`, paper: null, ours: [div.mean], verdict: `plan: ${ideal.toFixed(2)}; a map: 1` },
+        { cell: d.method, metric: 'inputs with ≥ 2 colours', paper: null, ours: [div.atLeastTwo], verdict: `plan: ${(1 - 3 * 3 ** -draws.draws).toFixed(4)}` },
+        { cell: d.method, metric: 'digit preservation error (grey levels, MSE in [0, 1])', paper: null, ours: [d.preservation], verdict: `plan: 0; shuffled digits: ${draws.preservationBaseline.toFixed(3)}` },
+      );
+    }
+  }
+
+  const publishedRows: ComparisonRow[] = MNIST_METHODS.flatMap((m) =>
+    (['fid', 'lpips'] as const).map((metric): ComparisonRow => {
+      const v = publishedValue(published, { method: m }, metric);
+      return { cell: `${m} (32×32, UNet)`, metric: metric.toUpperCase(), paper: typeof v === 'number' ? v : null, ours: [], verdict: 'not measured here (needs Inception / VGG weights)' };
+    }),
+  );
+
+  const figures: ReportFigure[] = [];
+  if (draws && draws.inputs.n > 0 && draws.methods.length > 0) {
+    const s = Math.round(Math.sqrt(draws.inputs.d / 3));
+    const rows: ImageRow[] = [{ images: draws.inputs, title: 'x (grey input)' }];
+    for (const d of draws.methods) {
+      const k = d.method === 'OTP' ? Math.min(4, d.shown.length) : 1;
+      for (let j = 0; j < k; j++) rows.push({ images: d.shown[j], title: k > 1 ? `${d.method}, sample ${j + 1}` : `${d.method}` });
+    }
+    figures.push({
+      name: 'mnist-colorization',
+      caption: `Held-out grey digits (top), OTM-s's T(x, z), and ${Math.min(4, draws.draws)} independent OTP samples T(x̃) for the same inputs (x̃ = x + noise at σ_min)`,
+      figure: imageGridFigure(rows, { height: s, width: s, channels: 3, range: [-1, 1], cols: draws.inputs.n, scale: 4, title: 'MNIST → CMNIST: inputs, OTM-s, OTP samples (OTP Fig. 4)' }),
+    });
+  }
+
+  const verdicts: Verdict[] = [];
+  const otms = rec['OTM-s'];
+  const otp = rec.OTP;
+  verdicts.push(
+    predicateClaim(
+      `Fig. 4: OTM-s collapses to one colour (paper: every output blue). Test: the largest colour share of T#μ is ≥ ${COLLAPSE_SHARE}`,
+      [
+        {
+          cell: 'OTM-s',
+          holds: !!otms && Math.max(...otms.shares) >= COLLAPSE_SHARE,
+          detail: otms ? `shares ${fmtShares(otms.shares)}, unassigned ${otms.unassigned.toFixed(2)} (n = ${otms.total})` : statusOf(results, 'OTM-s'),
+        },
+      ],
+    ),
+    predicateClaim(
+      `Fig. 4: OTP covers the three colours. Test: every colour share of T#μ lies in [${COVER_RANGE[0]}, ${COVER_RANGE[1]}] (the plan: ⅓ each)`,
+      [
+        {
+          cell: 'OTP',
+          holds: !!otp && otp.shares.every((s) => s >= COVER_RANGE[0] && s <= COVER_RANGE[1]),
+          detail: otp ? `shares ${fmtShares(otp.shares)}, unassigned ${otp.unassigned.toFixed(2)} (n = ${otp.total})` : statusOf(results, 'OTP'),
+        },
+      ],
+    ),
+  );
+  const dOtp = draws?.methods.find((d) => d.method === 'OTP');
+  const dOtms = draws?.methods.find((d) => d.method === 'OTM-s');
+  if (draws && dOtp) {
+    const div = colourDiversity(dOtp.distinctColours);
+    const other = dOtms ? colourDiversity(dOtms.distinctColours) : null;
+    verdicts.push(
+      predicateClaim(
+        `Fig. 2: OTP learns a stochastic plan: one grey digit receives different colours on different draws. Test: at least ${STOCHASTIC_MIN_FRACTION * 100}% of ${draws.n} held-out digits get ≥ 2 colours over ${draws.draws} draws`,
+        [
+          {
+            cell: 'OTP',
+            holds: div.atLeastTwo >= STOCHASTIC_MIN_FRACTION,
+            detail: `${(100 * div.atLeastTwo).toFixed(0)}% of inputs with ≥ 2 colours, ${div.mean.toFixed(2)} distinct colours per input (plan ${planDistinctColours(draws.draws).toFixed(2)})${
+              other ? `; OTM-s: ${(100 * other.atLeastTwo).toFixed(0)}%, ${other.mean.toFixed(2)}` : ''
+            }`,
+          },
+        ],
+      ),
+    );
+  } else {
+    verdicts.push({
+      claim: 'Fig. 2: OTP learns a stochastic plan: one grey digit receives different colours on different draws',
+      verdict: 'not run here',
+      detail: `no trained OTP checkpoint to draw from${draws?.skipped.length ? ` (${draws.skipped.join(', ')})` : ''}`,
+    });
+  }
+  if (draws && dOtp && dOtms) {
+    verdicts.push(
+      predicateClaim(
+        'Fig. 4: OTP keeps the digit at least as well as OTM-s (paper: LPIPS 0.32 vs 0.36). Test, without LPIPS: digit preservation error of OTP ≤ that of OTM-s',
+        [
+          {
+            cell: 'OTP vs OTM-s',
+            holds: dOtp.preservation <= dOtms.preservation,
+            detail: `OTP ${dOtp.preservation.toFixed(4)} vs OTM-s ${dOtms.preservation.toFixed(4)} (shuffled digits ${draws.preservationBaseline.toFixed(4)}, perfect 0)`,
+          },
+        ],
+      ),
+    );
+  }
+  verdicts.push({
+    claim: 'Fig. 4: FID 3.18 (OTP) vs 62.4 (OTM-s), LPIPS 0.32 vs 0.36',
+    verdict: 'not run here',
+    detail: 'FID needs the Inception network and LPIPS a pretrained VGG/AlexNet, neither of which can be downloaded here; the colour shares and the digit preservation error stand in for them.',
+  });
+
+  const config = results.find((r) => r.status === 'completed');
+  const div = results.filter((r) => r.status === 'diverged').map((r) => `${r.id} at iteration ${r.divergedAt}`);
+  const missing = results.filter((r) => r.status === 'missing').map((r) => r.id);
+  return {
+    experiment: 'mnist',
+    scale,
+    tables: [
+      { name: 'mnist-colour-shares', caption: `Colour shares of T#μ as each run recorded them (MNIST colour classifier: the channel with > ½ of the intensity; n = ${evalN ?? '?'} training-split digits, one plan draw each)`, rows: shareRows },
+      ...(planRows.length ? [{ name: 'mnist-plan-draws', caption: `Plan samples from the trained checkpoints: ${draws?.draws} draws for each of ${draws?.n} held-out (test-split) digits`, rows: planRows }] : []),
+      { name: 'mnist-published', caption: 'Published FID and LPIPS (OTP Fig. 4, 32×32, DCGAN-style UNet), quoted', rows: publishedRows },
+    ],
+    figures,
+    verdicts,
+    notes: [
+      `Images are ${config ? '16×16' : 'small'} (d = 768) instead of the paper's 32×32, and both networks are MLPs (two hidden layers of 512, leaky ReLU 0.2) instead of the DCGAN-style UNet of App. E.2: an MLP has no convolutional prior, so it must learn the digit's shape pixel by pixel, and OTM-s's z enters as a 768-dimensional input beside x. Collapse or coverage of colours is a property of the objective, which is unchanged; sharpness of the digits is not comparable.`,
+      'FID and LPIPS are not computed (their networks cannot be downloaded here). They are replaced by colour shares (does T#μ have ν\'s three colours?) and a digit preservation error (does T(x) keep the digit of x?), which measure the two things the paper uses them for.',
+      `OTP's plan is x → x̃ = x + σ_min·z → T(x̃) (σ_min = 0.5), so its samples differ by the smoothing noise; OTM-s's differ by its z. One seed (${seed}).`,
+      ...(div.length ? [`Diverged (NaN/Inf), reported as DIV: ${div.join(', ')}.`] : []),
+      ...(missing.length ? [`Not run yet: ${missing.join(', ')}.`] : []),
+      ...(draws?.skipped.length ? [`No checkpoint to draw from: ${draws.skipped.join(', ')}.`] : []),
+    ],
+  };
+}

@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CellResult, RunMetrics } from '../../lib/experiments';
+import { modeSharesFromLabels } from '../../lib/metrics/modes';
+import { colourDiversity, COLLAPSE_SHARE, COVER_RANGE, mnistReport, planDistinctColours, type MnistPlanDraws } from '../../lib/reports/mnist';
+
+/** A run whose evaluation classified `counts` outputs as red, green, blue and `unassigned` as none. */
+function cell(method: string, counts: readonly number[] | null, status: CellResult['status'] = 'completed'): CellResult {
+  const labels: number[] = [];
+  if (counts) {
+    counts.forEach((c, k) => labels.push(...Array<number>(c).fill(k)));
+  }
+  const modes = counts ? modeSharesFromLabels(Int32Array.from(labels.length ? labels : []), ['red', 'green', 'blue']) : undefined;
+  return {
+    id: `d768-mnist-cmnist-${method.toLowerCase()}-s0`,
+    factors: { method, pair: 'mnist-cmnist', dim: 768, seed: 0 },
+    status,
+    divergedAt: status === 'diverged' ? 123 : undefined,
+    metrics: counts && status === 'completed' ? ({ n: 500, dTarget: 1, transportCost: 1, modes, evalSeconds: 0 } as RunMetrics) : undefined,
+  };
+}
+
+/** Adds unassigned outputs to a cell's counts. */
+function withUnassigned(method: string, counts: readonly number[], unassigned: number): CellResult {
+  const labels = [...counts.flatMap((c, k) => Array<number>(c).fill(k)), ...Array<number>(unassigned).fill(-1)];
+  const base = cell(method, counts);
+  return { ...base, metrics: { ...(base.metrics as RunMetrics), modes: modeSharesFromLabels(Int32Array.from(labels), ['red', 'green', 'blue']) } };
+}
+
+const verdictOf = (r: ReturnType<typeof mnistReport>, start: string) => {
+  const v = r.verdicts.find((x) => x.claim.includes(start));
+  assert.ok(v, `no verdict containing '${start}'`);
+  return v;
+};
+
+test('the thresholds are the ones the notebook states', () => {
+  assert.equal(COLLAPSE_SHARE, 0.8);
+  assert.deepEqual(COVER_RANGE, [0.2, 0.47]);
+  // The cover range is ⅓ ± 0.13, i.e. about six binomial standard deviations at n = 500: a fair plan passes.
+  const sd = Math.sqrt(((1 / 3) * (2 / 3)) / 500);
+  assert.ok((1 / 3 - COVER_RANGE[0]) / sd > 6 && (COVER_RANGE[1] - 1 / 3) / sd > 6);
+});
+
+test('collapse of OTM-s and coverage by OTP are reproduced as the paper describes (OTM-s all blue, OTP a third each)', () => {
+  const r = mnistReport('quick', [cell('OTM-s', [5, 10, 485]), cell('OTP', [170, 160, 170])]);
+  assert.equal(verdictOf(r, 'OTM-s collapses').verdict, 'reproduced');
+  assert.equal(verdictOf(r, 'OTP covers the three colours').verdict, 'reproduced');
+  assert.match(verdictOf(r, 'OTM-s collapses').detail, /B 0\.97/);
+  // Without plan draws, the per-input claim is not judged, and FID/LPIPS are quoted, not run.
+  assert.equal(verdictOf(r, 'stochastic plan').verdict, 'not run here');
+  assert.equal(verdictOf(r, 'FID 3.18').verdict, 'not run here');
+  assert.equal(r.figures.length, 0);
+});
+
+test('threshold edges: a largest share of exactly 0.8 is a collapse; shares at 0.2 and 0.47 still cover', () => {
+  const edge = mnistReport('quick', [cell('OTM-s', [400, 50, 50]), cell('OTP', [100, 165, 235])]);
+  assert.equal(verdictOf(edge, 'OTM-s collapses').verdict, 'reproduced');
+  assert.equal(verdictOf(edge, 'OTP covers').verdict, 'reproduced');
+  const off = mnistReport('quick', [cell('OTM-s', [399, 51, 50]), cell('OTP', [99, 165, 236])]);
+  assert.equal(verdictOf(off, 'OTM-s collapses').verdict, 'not reproduced');
+  assert.equal(verdictOf(off, 'OTP covers').verdict, 'not reproduced');
+});
+
+test('unassigned (grey) outputs count against the shares: grey outputs neither collapse nor cover', () => {
+  const r = mnistReport('quick', [withUnassigned('OTM-s', [0, 0, 10], 490), withUnassigned('OTP', [20, 20, 20], 440)]);
+  assert.equal(verdictOf(r, 'OTM-s collapses').verdict, 'not reproduced');
+  assert.equal(verdictOf(r, 'OTP covers').verdict, 'not reproduced');
+  const un = r.tables[0].rows.find((x) => x.cell === 'OTP' && x.metric.startsWith('share unassigned'));
+  assert.ok(un && Math.abs(un.ours[0] - 0.88) < 1e-12);
+});
+
+test('a diverged OTP run fails the coverage claim and shows as DIV in the table', () => {
+  const r = mnistReport('quick', [cell('OTM-s', [0, 0, 500]), cell('OTP', null, 'diverged')]);
+  const v = verdictOf(r, 'OTP covers');
+  assert.equal(v.verdict, 'not reproduced');
+  assert.match(v.detail, /DIV at iteration 123/);
+  const rows = r.tables[0].rows.filter((x) => x.cell === 'OTP');
+  assert.equal(rows.length, 4);
+  for (const row of rows) {
+    assert.deepEqual(row.ours, []);
+    assert.equal(row.verdict, 'DIV at iteration 123');
+  }
+});
+
+test('the published FID and LPIPS rows carry the numbers of data/paper/otp-mnist.json', () => {
+  const r = mnistReport('paper', [cell('OTM-s', [0, 0, 500]), cell('OTP', [170, 160, 170])]);
+  const pub = r.tables.find((t) => t.name === 'mnist-published');
+  assert.ok(pub);
+  const val = (m: string, metric: string) => pub.rows.find((x) => x.cell.startsWith(m) && x.metric === metric)?.paper;
+  assert.deepEqual([val('OTM-s', 'FID'), val('OTP', 'FID'), val('OTM-s', 'LPIPS'), val('OTP', 'LPIPS')], [62.4, 3.18, 0.36, 0.32]);
+  for (const row of pub.rows) assert.deepEqual(row.ours, []);
+});
+
+test('expected distinct colours of the plan: the closed form matches enumeration of all colour sequences', () => {
+  for (const draws of [1, 2, 4, 8]) {
+    let sum = 0;
+    const total = 3 ** draws;
+    for (let code = 0; code < total; code++) {
+      const seen = new Set<number>();
+      let c = code;
+      for (let k = 0; k < draws; k++) {
+        seen.add(c % 3);
+        c = Math.floor(c / 3);
+      }
+      sum += seen.size;
+    }
+    assert.ok(Math.abs(planDistinctColours(draws) - sum / total) < 1e-12, `draws = ${draws}`);
+  }
+  assert.deepEqual(colourDiversity([1, 2, 3, 0]), { mean: 1.5, atLeastTwo: 0.5 });
+});
+
+function draws(otpDistinct: number[], otpPres: number, otmsPres: number): MnistPlanDraws {
+  const img = (n: number) => ({ n, d: 12, data: new Float32Array(n * 12).fill(-1) });
+  return {
+    split: 'test',
+    n: otpDistinct.length,
+    draws: 8,
+    inputs: img(3),
+    preservationBaseline: 0.08,
+    skipped: [],
+    methods: [
+      { method: 'OTM-s', cellId: 'a', shown: [img(3)], shares: [0, 0, 1], unassigned: 0, distinctColours: otpDistinct.map(() => 1), preservation: otmsPres },
+      { method: 'OTP', cellId: 'b', shown: Array.from({ length: 8 }, () => img(3)), shares: [0.3, 0.3, 0.4], unassigned: 0, distinctColours: otpDistinct, preservation: otpPres },
+    ],
+  };
+}
+
+test('per-input stochasticity and digit preservation are judged from the plan draws', () => {
+  const results = [cell('OTM-s', [0, 0, 500]), cell('OTP', [170, 160, 170])];
+  const good = mnistReport('quick', results, draws([3, 3, 2, 1], 0.01, 0.02));
+  assert.equal(verdictOf(good, 'stochastic plan').verdict, 'reproduced');
+  assert.equal(verdictOf(good, 'keeps the digit').verdict, 'reproduced');
+  assert.equal(good.figures.length, 1);
+  // Image grid: inputs, one OTM-s row, four OTP sample rows.
+  const bad = mnistReport('quick', results, draws([1, 1, 2, 1], 0.03, 0.02));
+  assert.equal(verdictOf(bad, 'stochastic plan').verdict, 'not reproduced');
+  assert.match(verdictOf(bad, 'stochastic plan').detail, /25% of inputs/);
+  assert.equal(verdictOf(bad, 'keeps the digit').verdict, 'not reproduced');
+  const plan = bad.tables.find((t) => t.name === 'mnist-plan-draws');
+  assert.ok(plan && plan.rows.some((x) => x.cell === 'OTP' && x.metric.startsWith('inputs with') && x.ours[0] === 0.25));
+});
