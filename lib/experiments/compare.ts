@@ -68,7 +68,8 @@ export interface CellJudgement {
 
 /**
  * Judges "A is lower than B" cell by cell (e.g. OTP's D_target below OTM's). A cell supports the claim clearly
- * when A's worst seed beats B's best (ranges do not overlap); on the mean when only the means order as claimed.
+ * when A's worst seed beats B's best (ranges do not overlap, at least two seeds each); on the mean when only the
+ * means order as claimed.
  */
 export function judgeLower(cell: string, a: SeedSummary, b: SeedSummary, labels: readonly [string, string]): CellJudgement {
   if (a.count === 0 || b.count === 0) {
@@ -76,7 +77,8 @@ export function judgeLower(cell: string, a: SeedSummary, b: SeedSummary, labels:
     return { cell, holdsOnMean: bDiverged, holdsClearly: bDiverged, detail: `${cell}: ${labels[0]} ${formatSummary(a)} vs ${labels[1]} ${formatSummary(b)}` };
   }
   const holdsOnMean = a.mean < b.mean;
-  const holdsClearly = a.max < b.min;
+  // With one seed on a side its spread is unknown, so nothing holds 'clearly'.
+  const holdsClearly = a.count >= 2 && b.count >= 2 && a.max < b.min;
   return {
     cell,
     holdsOnMean,

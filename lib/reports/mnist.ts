@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { selectBackend } from '../backend';
 import type { Verdict } from '../book/index-page';
 import type { Scale } from '../book/scale';
-import { digitPreservationError, MNIST_COLOURS, mnistColourClassifier, mnistGreySampler } from '../data/mnist';
+import { channelIntensities, digitPreservationError, MNIST_COLOURS, mnistColourClassifier, mnistGreySampler } from '../data/mnist';
 import type { PointCloud } from '../data/points';
 import { buildRun } from '../experiments/build';
 import { transportPoints } from '../experiments/evaluate';
@@ -54,6 +54,13 @@ export interface MethodDraws {
   readonly distinctColours: readonly number[];
   /** digitPreservationError(x, T(x)), averaged over the draws. */
   readonly preservation: number;
+  /**
+   * Below the classifier's threshold: which channel is brightest in each output (shares, red/green/blue), and
+   * the mean share of the brightest channel in the output's intensity ('purity': ⅓ for grey, 1 for one colour).
+   * They show a tint before outputs become clearly coloured.
+   */
+  readonly tint: readonly number[];
+  readonly purity: number;
 }
 
 export interface MnistPlanDraws {
@@ -120,6 +127,8 @@ export async function mnistPlanDraws(resultsDir: string, results: readonly CellR
       const ctx = new StepContext(new Rng(6_000_011 + seed), config.iterations, config.iterations);
       const seen = Array.from({ length: n }, () => new Set<number>());
       const counts = [0, 0, 0];
+      const tint = [0, 0, 0];
+      let purity = 0;
       let unassigned = 0;
       let preservation = 0;
       const shown: PointCloud[] = [];
@@ -133,6 +142,14 @@ export async function mnistPlanDraws(resultsDir: string, results: readonly CellR
           } else unassigned++;
         });
         preservation += digitPreservationError(x, tx) / draws;
+        const inten = channelIntensities(tx);
+        for (let i = 0; i < n; i++) {
+          const c = [0, 1, 2].map((k) => Math.max(0, inten[3 * i + k]));
+          const top = c[0] >= c[1] && c[0] >= c[2] ? 0 : c[1] >= c[2] ? 1 : 2;
+          const sum = c[0] + c[1] + c[2];
+          tint[top]++;
+          purity += sum > 0 ? c[top] / sum : 1 / 3;
+        }
         shown.push(rowsOf(tx, 0, shownCount));
       }
       const total = n * draws;
@@ -144,6 +161,8 @@ export async function mnistPlanDraws(resultsDir: string, results: readonly CellR
         unassigned: unassigned / total,
         distinctColours: seen.map((s) => s.size),
         preservation,
+        tint: tint.map((c) => c / total),
+        purity: purity / total,
       });
     } finally {
       disposeMethod(method);
@@ -222,6 +241,8 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
         { cell: d.method, metric: `distinct colours per input (${draws.draws} draws)`, paper: null, ours: [div.mean], verdict: `plan: ${ideal.toFixed(2)}; a map: 1` },
         { cell: d.method, metric: 'inputs with ≥ 2 colours', paper: null, ours: [div.atLeastTwo], verdict: `plan: ${(1 - 3 * 3 ** -draws.draws).toFixed(4)}` },
         { cell: d.method, metric: 'digit preservation error (grey levels, MSE in [0, 1])', paper: null, ours: [d.preservation], verdict: `plan: 0; shuffled digits: ${draws.preservationBaseline.toFixed(3)}` },
+        { cell: d.method, metric: 'brightest channel (tint), shares', paper: null, ours: [], verdict: `${fmtShares(d.tint)} (plan: ⅓ each)` },
+        { cell: d.method, metric: 'colour purity: brightest channel / total intensity', paper: null, ours: [d.purity], verdict: 'grey: 0.333; plan: 1' },
       );
     }
   }
