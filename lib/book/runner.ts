@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../cli/errors';
 import { paths, repoRoot } from '../paths';
@@ -105,6 +105,24 @@ export function runNotebook(file: string, options: BookOptions): Promise<Noteboo
   });
 }
 
+/** Earlier runs recorded in book/runs.json at the same scale (another scale's runs are not mixed in). */
+function readRuns(scale: Scale): NotebookRun[] {
+  const f = join(paths.book(), 'runs.json');
+  if (!existsSync(f)) return [];
+  try {
+    const saved = JSON.parse(readFileSync(f, 'utf8')) as { scale: Scale; runs: NotebookRun[] };
+    return saved.scale === scale ? saved.runs : [];
+  } catch {
+    return [];
+  }
+}
+
+function mergeRuns(earlier: readonly NotebookRun[], latest: readonly NotebookRun[]): NotebookRun[] {
+  const byName = new Map(earlier.map((r) => [r.name, r]));
+  for (const r of latest) byName.set(r.name, r);
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** `otbook book`: executes the notebooks in order, writes their HTML and the index page. */
 export async function runBook(options: BookOptions): Promise<NotebookRun[]> {
   checkKernel();
@@ -122,8 +140,10 @@ export async function runBook(options: BookOptions): Promise<NotebookRun[]> {
       log(`  executed notebook with the error: ${run.html}`);
     }
   }
-  const index = writeBookIndex(runs, options.scale);
-  writeFileSync(join(paths.book(), 'runs.json'), `${JSON.stringify({ scale: options.scale, runs }, null, 2)}\n`);
+  // The index lists the latest run of every notebook, so `--only` updates one row and keeps the others.
+  const all = mergeRuns(readRuns(options.scale), runs);
+  const index = writeBookIndex(all, options.scale);
+  writeFileSync(join(paths.book(), 'runs.json'), `${JSON.stringify({ scale: options.scale, runs: all }, null, 2)}\n`);
   log(`index: ${index}`);
   return runs;
 }

@@ -47,44 +47,42 @@ function randomPotential(d: number, rng: Rng): Potential0 {
   const c = rng.fillNormal(new Float64Array(kl));
   const beta = Math.sqrt(d);
   const pre = new Float64Array(Math.max(m, kl));
+  /** Affine pre-activations W z + bias of a layer with `rows` outputs, written to `pre`. */
+  const affine = (W: Float64Array, bias: Float64Array, rows: number, x: ArrayLike<number>, off: number) => {
+    for (let j = 0; j < rows; j++) {
+      let t = bias[j];
+      for (let i = 0; i < d; i++) t += W[j * d + i] * x[off + i];
+      pre[j] = t;
+    }
+  };
+  /** Log-sum-exp of pre[0..kl) and its maximum (for the stable softmax weights of the gradient). */
+  const logSumExp = () => {
+    let mx = -Infinity;
+    for (let k = 0; k < kl; k++) mx = Math.max(mx, pre[k]);
+    let se = 0;
+    for (let k = 0; k < kl; k++) se += Math.exp(pre[k] - mx);
+    return { mx, se };
+  };
   return {
     value(x, off) {
       let s = 0;
       for (let i = 0; i < d; i++) s += x[off + i] ** 2;
       s *= a / 2;
-      for (let j = 0; j < m; j++) {
-        let t = b[j];
-        for (let i = 0; i < d; i++) t += u[j * d + i] * x[off + i];
-        s += w[j] * softplus(t);
-      }
-      let mx = -Infinity;
-      for (let k = 0; k < kl; k++) {
-        let t = c[k];
-        for (let i = 0; i < d; i++) t += v[k * d + i] * x[off + i];
-        pre[k] = t;
-        mx = Math.max(mx, t);
-      }
-      let se = 0;
-      for (let k = 0; k < kl; k++) se += Math.exp(pre[k] - mx);
+      affine(u, b, m, x, off);
+      for (let j = 0; j < m; j++) s += w[j] * softplus(pre[j]);
+      affine(v, c, kl, x, off);
+      const { mx, se } = logSumExp();
       return s + beta * (mx + Math.log(se));
     },
     gradient(x, off, out, outOff) {
       for (let i = 0; i < d; i++) out[outOff + i] = a * x[off + i];
+      affine(u, b, m, x, off);
       for (let j = 0; j < m; j++) {
-        let t = b[j];
-        for (let i = 0; i < d; i++) t += u[j * d + i] * x[off + i];
-        const g = w[j] * sigmoid(t);
+        const g = w[j] * sigmoid(pre[j]);
         for (let i = 0; i < d; i++) out[outOff + i] += g * u[j * d + i];
       }
-      let mx = -Infinity;
-      for (let k = 0; k < kl; k++) {
-        let t = c[k];
-        for (let i = 0; i < d; i++) t += v[k * d + i] * x[off + i];
-        pre[k] = t;
-        mx = Math.max(mx, t);
-      }
-      let se = 0;
-      for (let k = 0; k < kl; k++) se += Math.exp(pre[k] - mx);
+      affine(v, c, kl, x, off);
+      const { mx, se } = logSumExp();
       for (let k = 0; k < kl; k++) {
         const g = (beta * Math.exp(pre[k] - mx)) / se;
         for (let i = 0; i < d; i++) out[outOff + i] += g * v[k * d + i];

@@ -85,3 +85,29 @@ export function sizeOf(shape: readonly number[]): number {
   for (const s of shape) n *= s;
   return n;
 }
+
+/**
+ * For each flat index of a broadcast batch shape `outer`, the flat index into an operand whose batch shape
+ * `own` broadcasts to it (numpy rules: leading axes missing, axes of size 1 repeated).
+ */
+export function broadcastBatchIndex(outer: readonly number[], own: readonly number[]): Int32Array {
+  const n = sizeOf(outer);
+  const idx = new Int32Array(n);
+  const pad = outer.length - own.length;
+  for (let flat = 0; flat < n; flat++) {
+    let rem = flat;
+    let j = 0;
+    let stride = 1;
+    for (let ax = outer.length - 1; ax >= 0; ax--) {
+      const coord = rem % outer[ax];
+      rem = Math.floor(rem / outer[ax]);
+      const o = ax - pad;
+      if (o >= 0) {
+        if (own[o] !== 1) j += coord * stride;
+        stride *= own[o];
+      }
+    }
+    idx[flat] = j;
+  }
+  return idx;
+}

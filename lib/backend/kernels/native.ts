@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { adamFactors, installAdamKernel, uninstallAdamKernel, type AdamKernelFunc } from './adam';
-import { asCpuBackend, cpuValues, sizeOf, type CpuBackendLike } from './internals';
+import { asCpuBackend, cpuValues, sizeOf, type CpuBackendLike, broadcastBatchIndex } from './internals';
 import { BufferPool } from './pool';
 import { originalKernel, replaceKernel, restoreKernel } from './registry';
 
@@ -91,28 +91,9 @@ function f32(backend: CpuBackendLike, t: tf.TensorInfo | undefined): Float32Arra
   return t && t.dtype === 'float32' ? cpuValues(backend, t) : null;
 }
 
-/** Index of each output batch into a broadcast operand's batches. */
+/** Index of each output batch into a broadcast operand's batches; null when no broadcasting is needed. */
 function batchIndex(outer: number[], own: number[]): Int32Array | null {
-  if (tf.util.arraysEqual(outer, own)) return null;
-  const n = sizeOf(outer);
-  const idx = new Int32Array(n);
-  const pad = outer.length - own.length;
-  for (let flat = 0; flat < n; flat++) {
-    let rem = flat;
-    let j = 0;
-    let stride = 1;
-    for (let ax = outer.length - 1; ax >= 0; ax--) {
-      const coord = rem % outer[ax];
-      rem = Math.floor(rem / outer[ax]);
-      const o = ax - pad;
-      if (o >= 0) {
-        if (own[o] !== 1) j += coord * stride;
-        stride *= own[o];
-      }
-    }
-    idx[flat] = j;
-  }
-  return idx;
+  return tf.util.arraysEqual(outer, own) ? null : broadcastBatchIndex(outer, own);
 }
 
 /** Output buffers of the native kernels (see pool.ts). */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { asWasmBackend, sizeOf, type WasmBackendLike } from './internals';
+import { asWasmBackend, sizeOf, type WasmBackendLike, broadcastBatchIndex } from './internals';
 import { isReplaced, originalKernel, replaceKernel, restoreKernel } from './registry';
 
 /**
@@ -58,30 +58,6 @@ function view(backend: WasmBackendLike, offset: number, size: number): number {
   return id;
 }
 
-/** Flat index into a broadcast operand for each flat index of the broadcast batch shape. */
-function broadcastIndex(outer: number[], own: number[]): Int32Array {
-  const n = sizeOf(outer);
-  const idx = new Int32Array(n);
-  const pad = outer.length - own.length;
-  for (let flat = 0; flat < n; flat++) {
-    let rem = flat;
-    let j = 0;
-    let stride = 1;
-    for (let ax = outer.length - 1; ax >= 0; ax--) {
-      const coord = rem % outer[ax];
-      rem = Math.floor(rem / outer[ax]);
-      const ownAx = ax - pad;
-      if (ownAx >= 0) {
-        const dim = own[ownAx];
-        if (dim !== 1) j += coord * stride;
-        stride *= dim;
-      }
-    }
-    idx[flat] = j;
-  }
-  return idx;
-}
-
 /**
  * out[i] = a[i]·b[i] for non-transposed a [..., m, k] and b [..., k, n] (batch dims broadcast), one XNNPACK
  * product per batch on views of the operands. Views get fresh ids: XNNPACK caches packed weights by the id
@@ -100,8 +76,8 @@ function batchedXnn(backend: WasmBackendLike, a: tf.TensorInfo, b: tf.TensorInfo
   const bData = backend.dataIdMap.get(b.dataId);
   const oData = backend.dataIdMap.get(out.dataId);
   if (!aData || !bData || !oData) throw new Error('otbook kernels: wasm tensor missing');
-  const ia = broadcastIndex(outer, outerA);
-  const ib = broadcastIndex(outer, outerB);
+  const ia = broadcastBatchIndex(outer, outerA);
+  const ib = broadcastBatchIndex(outer, outerB);
   const f = wasmMatMul(backend);
   const aShape = shapeBytes([1, m, k]);
   const bShape = shapeBytes([1, k, n]);
