@@ -10,6 +10,8 @@ export interface IcnnOptions {
   readonly activation?: ActivationName;
   /** The cost's α: V(y) = α‖y‖² − f(y) (OTP Eq. 40). */
   readonly alpha: number;
+  /** s of the strong-convexity term (s/2)‖y‖² of f (default 0.01·α, relative to the cost's own curvature 2α). */
+  readonly strongConvexity?: number;
 }
 
 /**
@@ -17,10 +19,15 @@ export interface IcnnOptions {
  * Eq. 40: α‖y‖² − V = f is convex, so V is c-concave for c = α‖x − y‖².
  *
  * Convexity holds by construction, for every value of the raw parameters:
- *   z₁ = σ(A₀ y + b₀),  z_{k+1} = σ(W_k⁺ z_k + A_k y + b_k),  f(y) = w⁺·z_L + a·y + c,
- * where W_k⁺ = softplus(raw W_k) ≥ 0 and w⁺ = softplus(raw w) ≥ 0 (the z-path), and σ is convex and
- * non-decreasing: a non-negative combination of convex functions composed with a convex non-decreasing σ is convex.
- * The y-path (A_k, a) is unconstrained, since affine terms keep convexity.
+ *   z₁ = σ(A₀ y + b₀ + (Q₀ᵀy)²),  z_{k+1} = σ(W_k⁺ z_k + A_k y + b_k),  f(y) = w⁺·z_L + a·y + c + (s/2)‖y‖²,
+ * where W_k⁺ = softplus(raw W_k) ≥ 0 and w⁺ = softplus(raw w) ≥ 0 (the z-path), σ is convex and non-decreasing,
+ * (Q₀ᵀy)² is taken elementwise (one rank-1 quadratic feature per unit) and s > 0: a non-negative combination of
+ * convex functions composed with a convex non-decreasing σ is convex, and affine terms keep convexity.
+ *
+ * Why the quadratic features and the strong-convexity term s (as in the DenseICNN of Korotin et al. 2021, whose
+ * potentials define the W2 benchmark): the map step minimises α‖x − T‖² − V(T) = α‖x‖² − 2α⟨x, T⟩ + f(T), which
+ * is unbounded below unless f grows at least quadratically. Softplus layers alone grow linearly, and without
+ * these terms the map runs off to infinity (measured: D_target in the hundreds on the 2-D pairs of Fig. 5).
  */
 export function icnnPotential(rng: Rng, dim: number, options: IcnnOptions): Potential {
   const act = options.activation ?? 'softplus';
@@ -31,6 +38,8 @@ export function icnnPotential(rng: Rng, dim: number, options: IcnnOptions): Pote
   const widths = options.hidden;
   // y-path: one dense layer from y into every hidden layer and into the output.
   const yLayers: Dense[] = [...widths, 1].map((w) => denseLayer(rng, dim, w));
+  // Rank-1 quadratic features of the first layer, one per unit, small at initialisation.
+  const q0 = tf.variable(tf.tensor2d(rng.fillNormal(new Float32Array(dim * widths[0]), 0, 0.5 / Math.sqrt(dim)), [dim, widths[0]]));
   // z-path raw weights; softplus(raw) is initialised near U(0, 1/√fan_in) so that activations keep their scale.
   const zRaw: tf.Variable<tf.Rank.R2>[] = [...widths.slice(1), 1].map((w, i) => {
     const fanIn = widths[i];
@@ -43,17 +52,20 @@ export function icnnPotential(rng: Rng, dim: number, options: IcnnOptions): Pote
   });
   const params: Param[] = [
     ...yLayers.flatMap((l, i) => denseParams(`f.y${i}`, l)),
+    { name: 'f.q0', variable: q0 },
     ...zRaw.map((v, i) => ({ name: `f.z${i}.rawW`, variable: v })),
   ];
   const alpha = options.alpha;
+  const strong = options.strongConvexity ?? 0.01 * alpha;
+  if (!(strong > 0)) throw new Error(`icnn: strongConvexity must be > 0, got ${strong}`);
 
   const f = (y: tf.Tensor2D): tf.Tensor1D => {
-    let z = activate(act, applyDense(yLayers[0], y));
+    let z = activate(act, tf.add(applyDense(yLayers[0], y), tf.square(tf.matMul(y, q0))) as tf.Tensor2D);
     for (let k = 1; k < widths.length; k++) {
-      z = activate(act, tf.add(tf.matMul(z, tf.softplus(zRaw[k - 1])), applyDense(yLayers[k], y)));
+      z = activate(act, tf.add(tf.matMul(z, tf.softplus(zRaw[k - 1])), applyDense(yLayers[k], y)) as tf.Tensor2D);
     }
     const out = tf.add(tf.matMul(z, tf.softplus(zRaw[zRaw.length - 1])), applyDense(yLayers[yLayers.length - 1], y));
-    return tf.reshape(out, [y.shape[0]]) as tf.Tensor1D;
+    return tf.add(tf.reshape(out, [y.shape[0]]), tf.mul(strong / 2, tf.sum(tf.square(y), 1))) as tf.Tensor1D;
   };
 
   return {

@@ -146,8 +146,15 @@ export function diotmTable1Report(scale: Scale, results: readonly CellResult[], 
 }
 
 /** A regularizer's value over λ on one task: per λ the seed summary (DIV when every seed diverged). */
-function overLambda(results: readonly CellResult[], pair: string, regularizer: string, metric: MetricOf): Array<{ lambda: number; s: SeedSummary }> {
-  return DIOTM_LAMBDAS.map((lambda) => ({ lambda, s: summarize(selectCells(results, { pair, regularizer, lambda }), metric) }));
+function overLambda(results: readonly CellResult[], pair: string, regularizer: string, metric: MetricOf, lambdas: readonly number[]): Array<{ lambda: number; s: SeedSummary }> {
+  return lambdas.map((lambda) => ({ lambda, s: summarize(selectCells(results, { pair, regularizer, lambda }), metric) }));
+}
+
+/** The tasks and λ of the grid that was run (a scale may run a subset of Table 3); all of them when none was. */
+function gridOf(results: readonly CellResult[]): { tasks: string[]; lambdas: number[] } {
+  const tasks = DIOTM_TABLE3_TASKS.filter((t) => results.some((r) => r.factors.pair === t));
+  const lambdas = DIOTM_LAMBDAS.filter((l) => results.some((r) => r.factors.lambda === l));
+  return { tasks: tasks.length ? tasks : [...DIOTM_TABLE3_TASKS], lambdas: lambdas.length ? lambdas : [...DIOTM_LAMBDAS] };
 }
 
 /** Best (lowest mean) over λ; +∞ when no λ finished. Worst over λ, with a diverged or missing λ counting as +∞. */
@@ -170,15 +177,38 @@ export function bestAndWorst(entries: ReadonlyArray<{ lambda: number; s: SeedSum
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : 'DIV');
 
+/**
+ * "The paper's divergences recur": judged on the paper's DIV cells inside the grid that was run; an HJB run that
+ * diverged counts against it (the paper has none). HJB runs that finished are only reported: not diverging in
+ * a short run is no evidence.
+ */
+function divergenceVerdict(
+  paperTotal: number,
+  paperInGrid: number,
+  checks: ReadonlyArray<{ cell: string; holds: boolean; detail: string }>,
+  hjbDiv: readonly CellResult[],
+  allDiv: number,
+  runs: number,
+): Verdict {
+  const claim = `Table 3: the paper's divergences recur (${paperTotal} of 24 non-HJB runs: OTM-style λ = 1 on G8G and G25G, R1 λ = 10 on G25G; none of the 12 HJB runs)${
+    paperInGrid < paperTotal ? `; ${paperTotal - paperInGrid} of them lie outside the grid run at this scale` : ''
+  }`;
+  const hjb = `HJB: ${hjbDiv.length} diverged run(s)${hjbDiv.length ? ` (${hjbDiv.map((c) => c.id).join(', ')})` : ''}; all regularizers: ${allDiv} of ${runs} diverged`;
+  if (checks.length === 0) return { claim, verdict: 'not run here', detail: `none of the paper's DIV cells is in the grid run at this scale. ${hjb}` };
+  const v = predicateClaim(claim, [...checks, ...(hjbDiv.length ? [{ cell: 'HJB', holds: false, detail: 'an HJB run diverged, the paper has none' }] : [])]);
+  return { ...v, detail: `${v.detail}; ${hjb}` };
+}
+
 /** DIOTM Table 3: OTM-style, R1 and HJB regularizers × λ ∈ {0.1, 0.2, 1, 10} on G8G, G25G, Moon→Spiral. */
 export function diotmTable3Report(scale: Scale, results: readonly CellResult[]): Report {
   const published = loadPublished('diotm-table3');
   const regs = Object.keys(DIOTM_REGULARIZER_LABELS) as Array<keyof typeof DIOTM_REGULARIZER_LABELS>;
+  const { tasks, lambdas } = gridOf(results);
   const rows: ComparisonRow[] = [];
   for (const metric of ['w2', 'l2'] as const) {
-    for (const pair of DIOTM_TABLE3_TASKS) {
+    for (const pair of tasks) {
       for (const reg of regs) {
-        for (const lambda of DIOTM_LAMBDAS) {
+        for (const lambda of lambdas) {
           const s = summarize(selectCells(results, { pair, regularizer: reg, lambda }), metricOf(metric));
           rows.push(row(`${TASK_TITLES[pair]}, ${DIOTM_REGULARIZER_LABELS[reg]}, λ = ${lambda}`, metric, paperValue(published, { pair, regularizer: reg, lambda }, metric), s));
         }
@@ -188,14 +218,14 @@ export function diotmTable3Report(scale: Scale, results: readonly CellResult[]):
 
   // The paper's own best and worst per regularizer, from the published table ('DIV' = +∞).
   const paperOver = (pair: string, reg: string, metric: PaperMetric) =>
-    DIOTM_LAMBDAS.map((lambda) => {
+    lambdas.map((lambda) => {
       const v = paperValue(published, { pair, regularizer: reg, lambda }, metric);
       return typeof v === 'number' ? v : Number.POSITIVE_INFINITY;
     });
 
-  const bestChecks = DIOTM_TABLE3_TASKS.flatMap((pair) =>
+  const bestChecks = tasks.flatMap((pair) =>
     (['w2', 'l2'] as const).map((metric) => {
-      const by = Object.fromEntries(regs.map((r) => [r, bestAndWorst(overLambda(results, pair, r, metricOf(metric)))]));
+      const by = Object.fromEntries(regs.map((r) => [r, bestAndWorst(overLambda(results, pair, r, metricOf(metric), lambdas))]));
       const others = regs.filter((r) => r !== 'hjb');
       const holds = Number.isFinite(by.hjb.best) && others.every((r) => by.hjb.best < by[r].best);
       const paper = Object.fromEntries(regs.map((r) => [r, Math.min(...paperOver(pair, r, metric))]));
@@ -206,8 +236,8 @@ export function diotmTable3Report(scale: Scale, results: readonly CellResult[]):
       };
     }),
   );
-  const stableChecks = DIOTM_TABLE3_TASKS.map((pair) => {
-    const by = Object.fromEntries(regs.map((r) => [r, bestAndWorst(overLambda(results, pair, r, w2Of))]));
+  const stableChecks = tasks.map((pair) => {
+    const by = Object.fromEntries(regs.map((r) => [r, bestAndWorst(overLambda(results, pair, r, w2Of, lambdas))]));
     const paper = Object.fromEntries(regs.map((r) => [r, Math.max(...paperOver(pair, r, 'w2'))]));
     const others = regs.filter((r) => r !== 'hjb');
     const holds = by.hjb.diverged.length === 0 && Number.isFinite(by.hjb.worst) && others.every((r) => by.hjb.worst < by[r].worst);
@@ -217,7 +247,8 @@ export function diotmTable3Report(scale: Scale, results: readonly CellResult[]):
       detail: `worst W2 over λ: ${regs.map((r) => `${DIOTM_REGULARIZER_LABELS[r]} ${fmt(by[r].worst)}`).join(', ')}; paper ${regs.map((r) => `${DIOTM_REGULARIZER_LABELS[r]} ${fmt(paper[r])}`).join(', ')}`,
     };
   });
-  const paperDiv = published.values.filter((v) => v.w2 === 'DIV');
+  const paperDivAll = published.values.filter((v) => v.w2 === 'DIV');
+  const paperDiv = paperDivAll.filter((v) => tasks.includes(String(v.pair)) && lambdas.includes(Number(v.lambda)));
   const divChecks = paperDiv.map((v) => {
     const cells = selectCells(results, { pair: String(v.pair), regularizer: String(v.regularizer), lambda: Number(v.lambda) });
     const d = cells.filter((c) => c.status === 'diverged').length;
@@ -232,21 +263,15 @@ export function diotmTable3Report(scale: Scale, results: readonly CellResult[]):
   const verdicts: Verdict[] = [
     predicateClaim('Table 3: the HJB regularizer attains the best result of the three (lowest W2 and L2 over λ, per task)', bestChecks),
     predicateClaim(
-      'Table 3: HJB is the most stable over λ: no HJB run diverges, and its worst W2 over λ ∈ {0.1, 0.2, 1, 10} is the lowest of the three (a diverged λ counts as worst)',
+      `Table 3: HJB is the most stable over λ: no HJB run diverges, and its worst W2 over λ ∈ {${lambdas.join(', ')}} is the lowest of the three (a diverged λ counts as worst)`,
       stableChecks,
     ),
-    predicateClaim(
-      `Table 3: the paper's divergences recur (${paperDiv.length} of 24 non-HJB runs: OTM-style λ = 1 on G8G and G25G, R1 λ = 10 on G25G; none of the 12 HJB runs)`,
-      [
-        ...divChecks,
-        { cell: 'HJB', holds: hjbDiv.length === 0, detail: `HJB: ${hjbDiv.length} diverged run(s)${hjbDiv.length ? ` (${hjbDiv.map((c) => c.id).join(', ')})` : ''}; all regularizers: ${allDiv.length} of ${results.length}` },
-      ],
-    ),
+    divergenceVerdict(paperDivAll.length, paperDiv.length, divChecks, hjbDiv, allDiv.length, results.length),
   ];
   return {
     experiment: 'diotm-table3',
     scale,
-    tables: [{ name: 'diotm-table3', caption: 'DIOTM Table 3: regularizer × λ (paper scale unknown; DIV = diverged)', rows }],
+    tables: [{ name: 'diotm-table3', caption: `DIOTM Table 3: regularizer × λ (paper scale unknown; DIV = diverged)${tasks.length < 3 || lambdas.length < 4 ? `; this scale runs ${tasks.map((t) => TASK_TITLES[t]).join(', ')} × λ ∈ {${lambdas.join(', ')}}` : ''}`, rows }],
     figures: [],
     verdicts,
     notes: [

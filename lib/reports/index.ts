@@ -9,7 +9,7 @@ import { mnistPlanDraws, mnistReport } from './mnist';
 import { diotmTable1Report, diotmTable3Report } from './diotm';
 
 export { failureCasesReport, semiDualValue } from './failure-cases';
-export { table1Report, table3Report, transportGridReport } from './trained';
+export { table1Report, table3Report, transportGridReport, underTrained } from './trained';
 export { table4Report } from './table4';
 export { mnistReport, mnistPlanDraws, colourDiversity, planDistinctColours, MNIST_METHODS, COLLAPSE_SHARE, COVER_RANGE, STOCHASTIC_MIN_FRACTION } from './mnist';
 export type { MnistPlanDraws, MethodDraws, PlanDrawOptions } from './mnist';

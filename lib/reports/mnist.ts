@@ -225,7 +225,7 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
         metric: `share ${c} of T#μ`,
         paper: null,
         ours: r ? [r.shares[i]] : [],
-        verdict: why ?? (m === 'OTM-s' ? `paper: all blue; plan: 0.333` : 'plan: 0.333'),
+        verdict: why ?? (m === 'OTM-s' ? `paper: ≈${c === 'blue' ? 1 : 0} (all blue); plan: 0.333` : 'paper: R, G and B all present (Fig. 4); plan: 0.333'),
       })),
       { cell: m, metric: 'share unassigned (grey or mixed)', paper: null, ours: r ? [r.unassigned] : [], verdict: why ?? 'plan: 0' },
     ];

@@ -116,14 +116,26 @@ export function transportGridReport(experiment: 'fig3' | 'fig5' | 'weak-ot', sca
   };
 }
 
+/**
+ * Cells whose map moved far less mass than the OT map does (E‖T(x) − x‖² below a quarter of W2²): such a map is
+ * under-trained (near the identity), and its D_target says nothing about spurious solutions.
+ */
+export function underTrained(results: readonly CellResult[]): string[] {
+  return results
+    .filter((r) => r.metrics?.w2Squared !== undefined && r.metrics.transportCost < 0.25 * (r.metrics.w2Squared ?? 0))
+    .map((r) => `${r.id} (E‖T(x) − x‖² = ${r.metrics?.transportCost.toPrecision(2)} vs W2² = ${r.metrics?.w2Squared?.toPrecision(3)})`);
+}
+
 function notesFor(results: readonly CellResult[]): string[] {
   const n = results.find((r) => r.metrics)?.metrics?.n;
+  const slow = underTrained(results);
   const seeds = new Set(results.map((r) => r.factors.seed)).size;
   const div = results.filter((r) => r.status === 'diverged').map((r) => `${r.id} at iteration ${r.divergedAt}`);
   const missing = results.filter((r) => r.status === 'missing').map((r) => r.id);
   return [
     `D_target and the estimation floor use exact OT on n = ${n ?? '?'} samples per side; ${seeds} seed(s) per cell (mean ± sample std).`,
     ...(div.length ? [`Diverged (NaN/Inf), reported as DIV: ${div.join(', ')}.`] : []),
+    ...(slow.length ? [`Under-trained at this scale (the map stays near the identity; compare with the paper scale): ${slow.join('; ')}.`] : []),
     ...(missing.length ? [`Not run yet: ${missing.join(', ')}.`] : []),
   ];
 }
