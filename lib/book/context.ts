@@ -16,8 +16,8 @@ export interface BookContext {
   readonly figuresDir: string;
   /** Worker processes for experiment grids (one per core). */
   readonly jobs: number;
-  /** results/<experiment>/<scale>/: where an experiment's runs live; notebooks reuse finished runs. */
-  resultsDir(experiment: string): string;
+  /** results/<experiment>/<scale>/ (this scale by default): where an experiment's runs live; notebooks reuse finished runs. */
+  resultsDir(experiment: string, scale?: Scale): string;
 }
 
 /** The notebook's context. `notebook` names it when run by hand (otbook book sets OTBOOK_NOTEBOOK). */
@@ -33,7 +33,7 @@ export function bookContext(notebook: string): BookContext {
     scale,
     figuresDir,
     jobs: Math.max(1, Math.min(Number(process.env.OTBOOK_JOBS ?? cpus().length), cpus().length)),
-    resultsDir: (experiment) => join(paths.results(), experiment, scale),
+    resultsDir: (experiment, at = scale) => join(paths.results(), experiment, at),
   };
 }
 
