@@ -10,11 +10,13 @@
  *                        [--variants wasm,wasm+patches,cpu+native,cpu] [--out FILE]
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { benchConfig, configName, CONFIGS, type BenchConfig } from './configs';
 import { IMPLS } from './impls';
+import { formatOtBenchmark, runOtBenchmark } from './ot/assignment-vs-scipy';
+import { paths } from '../lib/paths';
 import { profileKernels } from './profile';
 import type { BenchImpl } from './standin';
 import { variants, type Variant } from './variants';
@@ -189,6 +191,22 @@ async function main(): Promise<void> {
   process.stdout.write(`(ratio: ours / the faster of torch's 1- and 2-thread runs; ${o.reps} repeat(s), tfjs-core ${tf.version_core})\n`);
   writeFileSync(o.out, `${JSON.stringify(rows.map(({ repeat_medians, ...r }) => ({ ...r, repeat_medians })), null, 2)}\n`);
   process.stdout.write(`wrote ${path.relative(process.cwd(), o.out)}\n`);
+  if (o.torch) {
+    // Exact OT (lib/ot) against SciPy's linear_sum_assignment on the same instances (bench/ot/).
+    process.stdout.write('\n');
+    process.stdout.write(`${formatOtBenchmark(await runOtBenchmark(o.quick ? { sizes: [250, 500] } : {}))}\n`);
+  }
+  process.stdout.write(`\n${bookTimes()}`);
+}
+
+/** The quick book's wall time per notebook, as the last `npm run book` recorded it (book/runs.json). */
+function bookTimes(): string {
+  const f = path.join(paths.book(), 'runs.json');
+  if (!existsSync(f)) return 'book: no book/runs.json yet (npm run book writes it)\n';
+  const saved = JSON.parse(readFileSync(f, 'utf8')) as { scale: string; runs: Array<{ name: string; status: string; seconds: number }> };
+  const lines = saved.runs.map((r) => `  ${r.name.padEnd(30)} ${r.status.padEnd(7)} ${(r.seconds / 60).toFixed(1).padStart(6)} min`);
+  const total = saved.runs.reduce((s, r) => s + r.seconds, 0);
+  return `book (${saved.scale} scale, from ${path.relative(process.cwd(), f)}, ${statSync(f).mtime.toISOString()}):\n${lines.join('\n')}\n  ${'total'.padEnd(38)} ${(total / 60).toFixed(1).padStart(6)} min\n`;
 }
 
 main().catch((e: unknown) => {
