@@ -37,10 +37,23 @@ export function bookContext(notebook: string): BookContext {
   };
 }
 
-/** Writes the notebook's verdicts (figures/<notebook>/verdicts.json), which the book's index page lists. */
+/** Verdicts recorded so far in this process, per figures folder (a notebook may publish several reports). */
+const recorded = new Map<string, Verdict[]>();
+
+/**
+ * Records verdicts of the notebook (figures/<notebook>/verdicts.json, which the book's index page lists). They
+ * accumulate over the reports a notebook publishes; a verdict on the same claim replaces the earlier one.
+ */
 export function recordVerdicts(ctx: BookContext, verdicts: readonly Verdict[]): void {
+  const list = recorded.get(ctx.figuresDir) ?? [];
+  for (const v of verdicts) {
+    const i = list.findIndex((w) => w.claim === v.claim);
+    if (i >= 0) list[i] = v;
+    else list.push(v);
+  }
+  recorded.set(ctx.figuresDir, list);
   mkdirSync(ctx.figuresDir, { recursive: true });
-  writeFileSync(join(ctx.figuresDir, 'verdicts.json'), `${JSON.stringify(verdicts, null, 2)}\n`);
+  writeFileSync(join(ctx.figuresDir, 'verdicts.json'), `${JSON.stringify(list, null, 2)}\n`);
 }
 
 /**

@@ -19,7 +19,7 @@ export interface NotebookRun {
 
 export interface BookOptions {
   readonly scale: Scale;
-  /** Runs only the notebooks whose file name contains this (e.g. '02' or 'otm-vs-otp'). */
+  /** Runs only the notebooks whose file name contains one of these comma-separated names (e.g. '02' or '06,07'). */
   readonly only?: string;
   /** Seconds per cell before the kernel is stopped; 0 for none. */
   readonly cellTimeout?: number;
@@ -30,7 +30,8 @@ export function listNotebooks(only?: string): string[] {
   const dir = paths.notebooks();
   if (!existsSync(dir)) throw new UserError(`no notebooks folder at ${dir}`);
   const all = readdirSync(dir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort();
-  const chosen = only ? all.filter((f) => f.includes(only)) : all;
+  const wanted = only ? only.split(',').map((w) => w.trim()).filter(Boolean) : [];
+  const chosen = wanted.length ? all.filter((f) => wanted.some((w) => f.includes(w))) : all;
   if (chosen.length === 0) {
     throw new UserError(`--only ${only} matches no notebook; notebooks: ${all.map((f) => basename(f, '.ipynb')).join(', ')}`);
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Scale } from '../book/scale';
 import { UserError } from '../cli/errors';
@@ -23,8 +23,10 @@ export interface SweepOptions {
   readonly scale: Scale;
   readonly out: string;
   readonly shard?: { index: number; count: number };
-  /** Worker processes on this machine (each takes a sub-shard). */
+  /** Worker processes on this machine; they take cells from a shared queue (claim files in DIR/.claims). */
   readonly jobs?: number;
+  /** Set in worker processes: run the cells of this shard that no other worker has claimed. */
+  readonly queue?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -52,13 +54,21 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
   mkdirSync(options.out, { recursive: true });
   writeJsonAtomic(join(options.out, 'experiment.json'), { name, title: experiment.title, source: experiment.source, scale: options.scale, cells: all.map((c) => c.id) });
   const jobs = Math.max(1, options.jobs ?? 1);
+  const claims = join(options.out, '.claims');
   if (jobs > 1) {
+    // A fresh queue: claims left by an interrupted sweep would hide unfinished cells.
+    rmSync(claims, { recursive: true, force: true });
+    mkdirSync(claims, { recursive: true });
     await Promise.all(Array.from({ length: jobs }, (_, k) => runWorker(name, options, k, jobs, log)));
+    rmSync(claims, { recursive: true, force: true });
   } else {
     let done = 0;
     const completed = indexCompletedRuns([options.out, paths.results()]);
+    const handled = new Set<string>();
     for (const cell of mine) {
       done++;
+      if (options.queue && !claim(claims, cell.id)) continue; // another worker has it
+      handled.add(cell.id);
       const existing = cellResult(cell, options.out);
       if (existing.status === 'completed' || existing.status === 'diverged') {
         log(`[${done}/${mine.length}] ${cell.id}: ${existing.status} (kept)`);
@@ -74,18 +84,32 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
       const { record } = await runTraining(cell.config, join(options.out, cell.id), { resume: true, label: `[${done}/${mine.length}] ${cell.id}`, quiet: process.env.OTBOOK_PROGRESS === 'off' });
       log(`[${done}/${mine.length}] ${cell.id}: ${record.status}${record.divergedAt !== undefined ? ` at iteration ${record.divergedAt}` : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
+    // A queue worker answers for the cells it took; the others are another worker's.
+    if (options.queue) return mine.filter((c) => handled.has(c.id)).map((c) => cellResult(c, options.out));
   }
   return mine.map((c) => cellResult(c, options.out));
 }
 
-/** A worker process running sub-shard k of `jobs` within this machine's shard. */
+/** Claims a cell for this worker: an exclusive create, which exactly one process wins. */
+function claim(dir: string, id: string): boolean {
+  try {
+    closeSync(openSync(join(dir, id), 'wx'));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+/**
+ * Worker k of `jobs`: it walks this machine's shard in order and runs every cell it can claim, so a worker that
+ * finishes a cheap cell takes the next one (cells differ in cost by 10× and more).
+ */
 function runWorker(name: string, options: SweepOptions, k: number, jobs: number, log: (l: string) => void): Promise<void> {
-  const outer = options.shard ?? { index: 1, count: 1 };
-  // Sub-shard of a shard: cells j with j mod (n·jobs) = (i − 1) + n·k.
-  const shard = `${outer.index + outer.count * k}/${outer.count * jobs}`;
+  const shard = options.shard ? `${options.shard.index}/${options.shard.count}` : '1/1';
   const bin = join(repoRoot(), 'bin', 'otbook.js');
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, 'run', name, '--scale', options.scale, '--shard', shard, '--out', resolve(options.out)], {
+    const child = spawn(process.execPath, [bin, 'run', name, '--scale', options.scale, '--shard', shard, '--queue', '--out', resolve(options.out)], {
       env: { ...process.env, OTBOOK_PROGRESS: 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -37,13 +37,17 @@ export function lowerClaim(
   );
 }
 
-/** A claim checked by a predicate on each cell's summary (e.g. "D_target is at least 10× its floor"). */
+/**
+ * A claim checked by a predicate on each cell (e.g. "D_target is at least 10× its floor"). `seeds` is the number
+ * of seeds behind the cell's numbers: with fewer than two the spread is unknown, so the cell can support the
+ * claim only "on the mean", and the claim at most 'partly reproduced'.
+ */
 export function predicateClaim(
   claim: string,
-  checks: ReadonlyArray<{ readonly cell: string; readonly holds: boolean; readonly detail: string }>,
+  checks: ReadonlyArray<{ readonly cell: string; readonly holds: boolean; readonly detail: string; readonly seeds?: number }>,
 ): Verdict {
   return verdictOf(
     claim,
-    checks.map((c) => ({ cell: c.cell, holdsOnMean: c.holds, holdsClearly: c.holds, detail: `${c.cell}: ${c.detail}` })),
+    checks.map((c) => ({ cell: c.cell, holdsOnMean: c.holds, holdsClearly: c.holds && (c.seeds ?? 2) >= 2, detail: `${c.cell}: ${c.detail}` })),
   );
 }

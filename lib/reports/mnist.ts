@@ -278,6 +278,7 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
       [
         {
           cell: 'OTM-s',
+          seeds: completedSeeds(results, 'OTM-s'),
           holds: !!otms && Math.max(...otms.shares) >= COLLAPSE_SHARE,
           detail: otms ? `shares ${fmtShares(otms.shares)}, unassigned ${otms.unassigned.toFixed(2)} (n = ${otms.total})` : statusOf(results, 'OTM-s'),
         },
@@ -288,6 +289,7 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
       [
         {
           cell: 'OTP',
+          seeds: completedSeeds(results, 'OTP'),
           holds: !!otp && otp.shares.every((s) => s >= COVER_RANGE[0] && s <= COVER_RANGE[1]),
           detail: otp ? `shares ${fmtShares(otp.shares)}, unassigned ${otp.unassigned.toFixed(2)} (n = ${otp.total})` : statusOf(results, 'OTP'),
         },
@@ -305,6 +307,7 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
         [
           {
             cell: 'OTP',
+            seeds: completedSeeds(results, 'OTP'),
             holds: div.atLeastTwo >= STOCHASTIC_MIN_FRACTION,
             detail: `${(100 * div.atLeastTwo).toFixed(0)}% of inputs with ≥ 2 colours, ${div.mean.toFixed(2)} distinct colours per input (plan ${planDistinctColours(draws.draws).toFixed(2)})${
               other ? `; OTM-s: ${(100 * other.atLeastTwo).toFixed(0)}%, ${other.mean.toFixed(2)}` : ''
@@ -327,6 +330,7 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
         [
           {
             cell: 'OTP vs OTM-s',
+            seeds: Math.min(completedSeeds(results, 'OTP'), completedSeeds(results, 'OTM-s')),
             holds: dOtp.preservation <= dOtms.preservation,
             detail: `OTP ${dOtp.preservation.toFixed(4)} vs OTM-s ${dOtms.preservation.toFixed(4)} (shuffled digits ${draws.preservationBaseline.toFixed(4)}, perfect 0)`,
           },
@@ -340,7 +344,8 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
     detail: 'FID needs the Inception network and LPIPS a pretrained VGG/AlexNet, neither of which can be downloaded here; the colour shares and the digit preservation error stand in for them.',
   });
 
-  const config = results.find((r) => r.status === 'completed');
+  const dim = Number(results[0]?.factors.dim ?? 768);
+  const side = Math.round(Math.sqrt(dim / 3));
   const div = results.filter((r) => r.status === 'diverged').map((r) => `${r.id} at iteration ${r.divergedAt}`);
   const missing = results.filter((r) => r.status === 'missing').map((r) => r.id);
   return {
@@ -354,7 +359,7 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
     figures,
     verdicts,
     notes: [
-      `Images are ${config ? '16×16' : 'small'} (d = 768) instead of the paper's 32×32, and both networks are MLPs (two hidden layers of 512, leaky ReLU 0.2) instead of the DCGAN-style UNet of App. E.2: an MLP has no convolutional prior, so it must learn the digit's shape pixel by pixel, and OTM-s's z enters as a 768-dimensional input beside x. Collapse or coverage of colours is a property of the objective, which is unchanged; sharpness of the digits is not comparable.`,
+      `Images are ${side}×${side} (d = ${dim}) instead of the paper's 32×32, and both networks are MLPs (two hidden layers of 512, leaky ReLU 0.2) instead of the DCGAN-style UNet of App. E.2: an MLP has no convolutional prior, so it must learn the digit's shape pixel by pixel, and OTM-s's z enters as a 768-dimensional input beside x. Collapse or coverage of colours is a property of the objective, which is unchanged; sharpness of the digits is not comparable.`,
       'FID and LPIPS are not computed (their networks cannot be downloaded here). They are replaced by colour shares (does T#μ have ν\'s three colours?) and a digit preservation error (does T(x) keep the digit of x?), which measure the two things the paper uses them for.',
       `OTP's plan is x → x̃ = x + σ_min·z → T(x̃) (σ_min = 0.5), so its samples differ by the smoothing noise; OTM-s's differ by its z. One seed (${seed}).`,
       ...(div.length ? [`Diverged (NaN/Inf), reported as DIV: ${div.join(', ')}.`] : []),
@@ -362,4 +367,9 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
       ...(draws?.skipped.length ? [`No checkpoint to draw from: ${draws.skipped.join(', ')}.`] : []),
     ],
   };
+}
+
+/** Completed runs (seeds) of a method: below two, a check supports its claim only on the mean (claims.ts). */
+function completedSeeds(results: readonly CellResult[], method: string): number {
+  return results.filter((r) => r.factors.method === method && r.status === 'completed').length;
 }

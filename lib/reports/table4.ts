@@ -52,7 +52,7 @@ export async function table4Report(scale: Scale, results: readonly CellResult[])
       dims.map((d) => {
         const a = summaryAt(results, { dim: d, method: 'OTP' }, (m) => m.l2uvp);
         const b = summaryAt(results, { dim: d, method: NO_SMOOTHING }, (m) => m.l2uvp);
-        return { cell: `D=${d}`, holds: a.count > 0 && b.count > 0 && a.mean <= b.mean + 3, detail: `OTP ${formatSummary(a)} vs no smoothing ${formatSummary(b)}` };
+        return { cell: `D=${d}`, seeds: Math.min(a.count, b.count), holds: a.count > 0 && b.count > 0 && a.mean <= b.mean + 3, detail: `OTP ${formatSummary(a)} vs no smoothing ${formatSummary(b)}` };
       }),
     ),
     predicateClaim(
@@ -60,7 +60,7 @@ export async function table4Report(scale: Scale, results: readonly CellResult[])
       dims.map((d) => {
         const a = summaryAt(results, { dim: d, method: 'OTP' }, (m) => m.l2uvp);
         const lin = rows.find((r) => r.cell === `D=${d} L (linear, computed here)` && r.metric === 'L2-UVP %')?.ours[0] ?? NaN;
-        return { cell: `D=${d}`, holds: a.count > 0 && a.mean < 0.5 * lin, detail: `OTP ${formatSummary(a)} vs linear ${lin.toFixed(1)}` };
+        return { cell: `D=${d}`, seeds: a.count, holds: a.count > 0 && a.mean < 0.5 * lin, detail: `OTP ${formatSummary(a)} vs linear ${lin.toFixed(1)}` };
       }),
     ),
   ];

@@ -9,7 +9,7 @@ export const command: Command = {
   usage: 'otbook book [--scale smoke|quick|paper] [--only NAME] [--cell-timeout S]',
   flags: {
     scale: { kind: 'string', value: 'SCALE', help: 'experiment scale (default quick)', choices: SCALES },
-    only: { kind: 'string', value: 'NAME', help: 'run only notebooks whose file name contains NAME' },
+    only: { kind: 'string', value: 'NAME[,NAME…]', help: 'run only notebooks whose file name contains one of the NAMEs' },
     'cell-timeout': { kind: 'integer', value: 'S', help: 'stop a cell after S seconds (default: no limit)' },
   },
   async run(args) {

@@ -17,6 +17,7 @@ export const command: Command = {
     out: { kind: 'string', value: 'DIR', help: 'results folder (one sub-folder per cell)' },
     'dry-run': { kind: 'boolean', help: 'print the cells and an honest time estimate, run nothing' },
     list: { kind: 'boolean', help: 'list the experiments' },
+    queue: { kind: 'boolean', help: '(used by --jobs workers) take only cells not claimed by another worker' },
   },
   async run(args) {
     if (flagBool(args, 'list')) {
@@ -38,7 +39,7 @@ export const command: Command = {
     const out = requireFlag(flagString(args, 'out'), 'out', 'run');
     const jobs = flagNumber(args, 'jobs') ?? 1;
     if (jobs < 1) throw new UserError(`--jobs ${jobs}: must be at least 1`);
-    const results = await runExperiment(name, { scale, out, shard, jobs });
+    const results = await runExperiment(name, { scale, out, shard, jobs, queue: flagBool(args, 'queue') });
     const failed = results.filter((r) => r.status !== 'completed');
     process.stdout.write(`otbook run ${name}: ${results.length - failed.length}/${results.length} cells completed${failed.length ? ` (${failed.map((f) => `${f.id}: ${f.status}`).join(', ')})` : ''}; results in ${out}\n`);
     return failed.some((f) => f.status === 'diverged') ? EXIT.diverged : failed.length ? EXIT.internal : EXIT.ok;
