@@ -3,7 +3,7 @@ import type { Scale } from '../book/scale';
 import { disposeMethod, train } from '../solvers';
 import { buildRun } from './build';
 import type { TrainConfig } from './config';
-import { shardCells, type Cell, type Experiment } from './registry';
+import { selectCells, type Cell, type CellSelection, type Experiment } from './registry';
 
 export interface ShapeTiming {
   readonly key: string;
@@ -16,6 +16,8 @@ export interface Estimate {
   readonly experiment: string;
   readonly scale: Scale;
   readonly cells: number;
+  /** The selected cells' ids, as --cells takes them. */
+  readonly ids: readonly string[];
   readonly backend: string;
   readonly timings: readonly ShapeTiming[];
   /** Training seconds of all the cells run one after another on this machine. */
@@ -54,10 +56,9 @@ async function timeShape(config: TrainConfig): Promise<number> {
 }
 
 /** `otbook run X --dry-run`: measures each distinct network shape here and extrapolates to the grid. */
-export async function estimateExperiment(experiment: Experiment, scale: Scale, shard?: { index: number; count: number }): Promise<Estimate> {
+export async function estimateExperiment(experiment: Experiment, scale: Scale, selection: CellSelection = {}): Promise<Estimate> {
   const backend = await selectBackend({ announce: false });
-  const all = experiment.cells(scale);
-  const cells: Cell[] = shard ? shardCells(all, shard) : all;
+  const cells: Cell[] = selectCells(experiment.cells(scale), selection);
   const groups = new Map<string, Cell[]>();
   for (const c of cells) {
     const k = shapeKey(c.config);
@@ -71,7 +72,7 @@ export async function estimateExperiment(experiment: Experiment, scale: Scale, s
     timings.push({ key, msPerOuter: ms, cells: group.length, iterations });
     total += (ms * iterations) / 1000;
   }
-  return { experiment: experiment.name, scale, cells: cells.length, backend: backend.choice, timings, totalSeconds: total };
+  return { experiment: experiment.name, scale, cells: cells.length, ids: cells.map((c) => c.id), backend: backend.choice, timings, totalSeconds: total };
 }
 
 function duration(s: number): string {
@@ -87,6 +88,7 @@ export function formatEstimate(e: Estimate): string {
     `otbook run ${e.experiment} --scale ${e.scale}: ${e.cells} cells, timings measured now on this machine (backend ${e.backend}):`,
     ...rows,
     `  total training time, one process: ${duration(e.totalSeconds)}; with N machines or --jobs N, about 1/N of that (evaluation adds a few seconds per cell)`,
+    `  cells (for --cells): ${e.ids.join(',')}`,
     '',
   ].join('\n');
 }

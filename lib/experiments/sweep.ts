@@ -5,7 +5,7 @@ import type { Scale } from '../book/scale';
 import { UserError } from '../cli/errors';
 import { paths, repoRoot } from '../paths';
 import type { RunMetrics } from './evaluate';
-import { getExperiment, shardCells, type Cell } from './registry';
+import { getExperiment, selectCells, type Cell } from './registry';
 import { configHash, readRunRecord, runTraining, writeJsonAtomic, type RunRecord } from './runner';
 
 /** One row of an experiment's results: a cell and what its run recorded. */
@@ -23,6 +23,8 @@ export interface SweepOptions {
   readonly scale: Scale;
   readonly out: string;
   readonly shard?: { index: number; count: number };
+  /** Only these cells (ids as in DIR/<cell id>/), before sharding. */
+  readonly cells?: readonly string[];
   /** Worker processes on this machine; they take cells from a shared queue (claim files in DIR/.claims). */
   readonly jobs?: number;
   /** Set in worker processes: run the cells of this shard that no other worker has claimed. */
@@ -49,7 +51,7 @@ export function readResults(experiment: string, scale: Scale, dir: string): Cell
 export async function runExperiment(name: string, options: SweepOptions): Promise<CellResult[]> {
   const experiment = getExperiment(name);
   const all = experiment.cells(options.scale);
-  const mine = options.shard ? shardCells(all, options.shard) : all;
+  const mine = selectCells(all, options);
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   mkdirSync(options.out, { recursive: true });
   writeJsonAtomic(join(options.out, 'experiment.json'), { name, title: experiment.title, source: experiment.source, scale: options.scale, cells: all.map((c) => c.id) });
@@ -109,7 +111,8 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
   const shard = options.shard ? `${options.shard.index}/${options.shard.count}` : '1/1';
   const bin = join(repoRoot(), 'bin', 'otbook.js');
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, 'run', name, '--scale', options.scale, '--shard', shard, '--queue', '--out', resolve(options.out)], {
+    const only = options.cells ? ['--cells', options.cells.join(',')] : [];
+    const child = spawn(process.execPath, [bin, 'run', name, '--scale', options.scale, '--shard', shard, ...only, '--queue', '--out', resolve(options.out)], {
       env: { ...process.env, OTBOOK_PROGRESS: 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

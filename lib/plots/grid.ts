@@ -59,7 +59,8 @@ export function panelGrid(panels: readonly (readonly (Panel | null)[])[], option
   const hasPanelTitles = panels.some((r) => r.some((p) => p?.title !== undefined));
   const showLegend = options.legend ?? true;
   const margin = {
-    l: options.rowTitles ? 80 : 45,
+    // Row titles sit left of the y-axis titles, which need about 55 px beside their tick labels.
+    l: options.rowTitles ? 100 : 60,
     r: 15,
     t: (options.title !== undefined ? 45 : 10) + (options.colTitles ? 28 : 0) + (hasPanelTitles ? 18 : 0),
     b: showLegend ? 70 : 35,
@@ -146,7 +147,7 @@ export function panelGrid(panels: readonly (readonly (Panel | null)[])[], option
     const y1 = 1 - (r * (ph + vgap)) / plotH;
     annotations.push({
       text: `<b>${text}</b>`,
-      x: -(margin.l - 22) / plotW,
+      x: -(margin.l - 14) / plotW,
       y: y1 - ph / plotH / 2,
       xref: 'paper',
       yref: 'paper',

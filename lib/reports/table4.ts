@@ -14,7 +14,7 @@ const NO_SMOOTHING = 'ICNN semi-dual (ours, no smoothing)';
 
 /**
  * OTP Table 4 (App. F.3): forward L2-UVP and cos on the W2 benchmark Mix3toMix10 at D = 16, 64 (and 128 as an
- * extra). Ours: the ICNN-potential semi-dual solver with and without OTP's smoothing, and the linear (Bures)
+ * extra at the paper scale). Ours: the ICNN-potential semi-dual solver with and without OTP's smoothing, and the linear (Bures)
  * baseline computed here; the other solvers' published numbers are quoted.
  */
 export async function table4Report(scale: Scale, results: readonly CellResult[]): Promise<Report> {
@@ -75,7 +75,7 @@ export async function table4Report(scale: Scale, results: readonly CellResult[])
     verdicts,
     notes: [
       ...notes,
-      'D = 256 is not in the benchmark data export available here (../shared/w2bench lacks its checkpoints), so it is not run; D = 128 is run as an extra.',
+      'D = 256 is not in the benchmark data export available here (../shared/w2bench lacks its checkpoints), so it is not run; D = 128 is run as an extra at the paper scale.',
       'The paper builds OTP on [MMv2:R]; our no-smoothing row is our own ICNN-potential semi-dual solver, compared with the published MMv2:R numbers as the closest published baseline.',
     ],
   };

@@ -49,8 +49,9 @@ export function transportGridReport(experiment: 'fig3' | 'fig5' | 'weak-ot', sca
   const panels: Panel[][] = methods.map((m) =>
     pairs.map((p) => {
       const cell = results.find((r) => r.factors.method === m && r.factors.pair === p && r.factors.seed === seed);
-      const d = cell?.metrics ? ` D_target ${cell.metrics.dTarget.toPrecision(2)}` : cell?.status === 'diverged' ? ' (DIV)' : '';
-      return transportPanel(cell ? loadCellSamples(resultsDir, cell.id) : null, `${TITLES[p] ?? p}${d}`);
+      // The column title already names the pair; the panel says which seed is drawn and how it scored.
+      const d = cell?.metrics ? `D_target ${cell.metrics.dTarget.toPrecision(2)}` : cell?.status === 'diverged' ? 'DIV' : 'not run';
+      return transportPanel(cell ? loadCellSamples(resultsDir, cell.id) : null, `seed ${seed}: ${d}`);
     }),
   );
   const figure = panelGrid(panels, {
@@ -144,9 +145,25 @@ function notesFor(results: readonly CellResult[]): string[] {
   ];
 }
 
+export type Ordering = 'OTP lower' | 'about equal' | 'OTM lower';
+
+/**
+ * How OTP's and OTM's mean D_target compare on one cell. Within a factor SCALE_TIE_FACTOR they count as equal:
+ * near the estimation floor both are mostly sampling bias, and a bare "<" would turn that noise into a verdict.
+ */
+export const SCALE_TIE_FACTOR = 1.5;
+export function orderingOf(results: readonly CellResult[], dim: number, pair: string): Ordering | null {
+  const otp = summaryAt(results, { dim, pair, method: 'OTP' }, dTarget);
+  const otm = summaryAt(results, { dim, pair, method: 'OTM' }, dTarget);
+  if (!otp.count || !otm.count) return null;
+  if (otm.mean > SCALE_TIE_FACTOR * otp.mean) return 'OTP lower';
+  if (otp.mean > SCALE_TIE_FACTOR * otm.mean) return 'OTM lower';
+  return 'about equal';
+}
+
 /**
  * Quick vs paper scale on the cells run at both (the paper scale's results are read from their own folder):
- * each cell's D_target at both scales, and whether "OTP's D_target is below OTM's" comes out the same.
+ * each cell's D_target at both scales, and whether the ordering of OTP and OTM (orderingOf) comes out the same.
  */
 function scaleAgreement(published: PublishedTable, quick: readonly CellResult[], paperScale: readonly CellResult[]): { rows: ComparisonRow[]; verdict: Verdict | null } {
   const done = paperScale.filter((r) => r.status === 'completed' || r.status === 'diverged');
@@ -164,20 +181,15 @@ function scaleAgreement(published: PublishedTable, quick: readonly CellResult[],
       rows.push({ cell: `${label}, paper scale (ours)`, metric: 'D_target', paper: typeof paperValue === 'number' ? paperValue : null, ours: p.values, better: 'lower' });
       rows.push({ cell: `${label}, quick scale (ours)`, metric: 'D_target', paper: typeof paperValue === 'number' ? paperValue : null, ours: at(quick).values, better: 'lower' });
     }
-    const order = (rs: readonly CellResult[]) => {
-      const otp = summaryAt(rs, { dim, pair, method: 'OTP' }, dTarget);
-      const otm = summaryAt(rs, { dim, pair, method: 'OTM' }, dTarget);
-      return otp.count && otm.count ? otp.mean < otm.mean : null;
-    };
-    const atPaper = order(done);
-    const atQuick = order(quick);
+    const atPaper = orderingOf(done, dim, pair);
+    const atQuick = orderingOf(quick, dim, pair);
     if (atPaper !== null && atQuick !== null) {
       const paperSeeds = Math.min(summaryAt(done, { dim, pair, method: 'OTP' }, dTarget).count, summaryAt(done, { dim, pair, method: 'OTM' }, dTarget).count);
-      checks.push({ cell: `d=${dim} ${TITLES[pair] ?? pair}`, seeds: paperSeeds, holds: atPaper === atQuick, detail: `OTP below OTM at paper scale: ${atPaper ? 'yes' : 'no'}; at quick scale: ${atQuick ? 'yes' : 'no'}` });
+      checks.push({ cell: `d=${dim} ${TITLES[pair] ?? pair}`, seeds: paperSeeds, holds: atPaper === atQuick, detail: `paper scale: ${atPaper}; quick scale: ${atQuick}` });
     }
   }
   const verdict = checks.length
-    ? predicateClaim('This book: the quick scale gives the same ordering of OTP and OTM as the paper scale, on the cells run at both', checks)
+    ? predicateClaim(`This book: the quick scale gives the same ordering of OTP and OTM (OTP lower, OTM lower, or within ${SCALE_TIE_FACTOR}× of each other) as the paper scale, on the cells run at both`, checks)
     : null;
   return { rows, verdict };
 }
@@ -225,7 +237,7 @@ export function table1Report(scale: Scale, results: readonly CellResult[], paper
     verdicts,
     notes: [
       ...notesFor(results),
-      'Quick scale: K_T = 10, 1000 outer iterations (600 at d = 64, 300 at d = 256) and lr 1e-3 instead of the paper\'s 20K, K_T = 20, lr 1e-4 (lib/experiments/registry.ts explains the larger step).',
+      'Quick scale: K_T = 10, 1000 outer iterations (600 at d = 64, 200 at d = 256) and lr 1e-3 instead of the paper\'s 20K, K_T = 20, lr 1e-4 (lib/experiments/registry.ts explains the larger step).',
     ],
   };
 }

@@ -31,6 +31,15 @@ test('two shards run into two folders merge into the full table; a re-run keeps 
   ]);
   const again = otbook(['run', 'weak-ot', '--scale', 'smoke', '--shard', '1/2', '--out', a]);
   assert.match(again.stderr, /d2-one-to-many-not-s0: completed \(kept\)/);
+  // --cells picks cells by id; an id that is not a cell of the experiment is one clear line.
+  const c = join(tmp, 'c');
+  const one = otbook(['run', 'weak-ot', '--scale', 'smoke', '--cells', 'd2-one-to-many-otp-s0', '--out', c]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.ok(existsSync(join(c, 'd2-one-to-many-otp-s0', 'metrics.json')));
+  assert.ok(!existsSync(join(c, 'd2-one-to-many-not-s0')), '--cells ran a cell it was not given');
+  const bad = otbook(['run', 'weak-ot', '--scale', 'smoke', '--cells', 'd2-nope-s0', '--out', c]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^otbook: error: --cells: no cell d2-nope-s0 at this scale[^\n]*\n$/);
   const unknown = otbook(['run', 'table9', '--out', a]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown experiment 'table9'; experiments: fig3, fig5, table1/);

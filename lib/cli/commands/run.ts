@@ -2,16 +2,17 @@ import type { Command } from '../command';
 import { flagBool, flagNumber, flagString, requireFlag } from '../args';
 import { EXIT, UserError } from '../errors';
 import { SCALES, type Scale } from '../../book/scale';
-import { getExperiment, listExperiments, parseShard } from '../../experiments/registry';
+import { getExperiment, listExperiments, parseCellList, parseShard } from '../../experiments/registry';
 import { runExperiment } from '../../experiments/sweep';
 import { estimateExperiment, formatEstimate } from '../../experiments/estimate';
 
 export const command: Command = {
   name: 'run',
   summary: "run a paper experiment's grid headless (the notebooks' code path), optionally one shard of it",
-  usage: 'otbook run <experiment> [--scale smoke|quick|paper] [--shard i/n] [--jobs N] --out DIR | --dry-run | --list',
+  usage: 'otbook run <experiment> [--scale smoke|quick|paper] [--cells ID,...] [--shard i/n] [--jobs N] --out DIR | --dry-run | --list',
   flags: {
     scale: { kind: 'string', value: 'SCALE', help: 'experiment scale (default quick)', choices: SCALES },
+    cells: { kind: 'string', value: 'ID,...', help: 'run only these cells (ids as --dry-run lists them)' },
     shard: { kind: 'string', value: 'i/n', help: 'run only slice i of n of the cells (for array jobs)' },
     jobs: { kind: 'integer', value: 'N', help: 'worker processes on this machine (default 1)' },
     out: { kind: 'string', value: 'DIR', help: 'results folder (one sub-folder per cell)' },
@@ -31,15 +32,17 @@ export const command: Command = {
     const scale = (flagString(args, 'scale') ?? 'quick') as Scale;
     const shardFlag = flagString(args, 'shard');
     const shard = shardFlag ? parseShard(shardFlag) : undefined;
+    const cellsFlag = flagString(args, 'cells');
+    const cells = cellsFlag !== undefined ? parseCellList(cellsFlag) : undefined;
     if (flagBool(args, 'dry-run')) {
-      const estimate = await estimateExperiment(experiment, scale, shard);
+      const estimate = await estimateExperiment(experiment, scale, { shard, cells });
       process.stdout.write(formatEstimate(estimate));
       return EXIT.ok;
     }
     const out = requireFlag(flagString(args, 'out'), 'out', 'run');
     const jobs = flagNumber(args, 'jobs') ?? 1;
     if (jobs < 1) throw new UserError(`--jobs ${jobs}: must be at least 1`);
-    const results = await runExperiment(name, { scale, out, shard, jobs, queue: flagBool(args, 'queue') });
+    const results = await runExperiment(name, { scale, out, shard, cells, jobs, queue: flagBool(args, 'queue') });
     const failed = results.filter((r) => r.status !== 'completed');
     process.stdout.write(`otbook run ${name}: ${results.length - failed.length}/${results.length} cells completed${failed.length ? ` (${failed.map((f) => `${f.id}: ${f.status}`).join(', ')})` : ''}; results in ${out}\n`);
     return failed.some((f) => f.status === 'diverged') ? EXIT.diverged : failed.length ? EXIT.internal : EXIT.ok;

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CellResult, RunMetrics } from '../../lib/experiments';
+import { orderingOf, table1Report } from '../../lib/reports/trained';
+
+/** A finished Table 1 run with D_target = v (the other metrics are placeholders). */
+function run(dim: number, pair: string, method: string, seed: number, v: number): CellResult {
+  return {
+    id: `d${dim}-${pair}-${method}-s${seed}`,
+    factors: { dim, pair, method, seed },
+    status: 'completed',
+    metrics: { n: 1000, dTarget: v, floor: 0.9, dCost: 0.05, transportCost: 1, evalSeconds: 0 } as RunMetrics,
+  };
+}
+const cell = (dim: number, pair: string, otm: readonly number[], otp: readonly number[]) => [
+  ...otm.map((v, s) => run(dim, pair, 'OTM', s, v)),
+  ...otp.map((v, s) => run(dim, pair, 'OTP', s, v)),
+];
+
+test('orderingOf: within 1.5× is a tie, beyond it the lower mean wins; no result gives null', () => {
+  assert.equal(orderingOf(cell(16, 'one-to-many', [2.7, 2.8], [1.0, 0.9]), 16, 'one-to-many'), 'OTP lower');
+  assert.equal(orderingOf(cell(16, 'one-to-many', [0.91], [1.005]), 16, 'one-to-many'), 'about equal');
+  assert.equal(orderingOf(cell(16, 'one-to-many', [0.5], [1.0]), 16, 'one-to-many'), 'OTM lower');
+  assert.equal(orderingOf(cell(16, 'one-to-many', [0.5], [1.0]), 64, 'one-to-many'), null);
+});
+
+test('Table 1: the scale-agreement verdict compares the quick and paper orderings cell by cell', () => {
+  const scaleClaim = (quick: CellResult[], paper: CellResult[]) => {
+    const v = table1Report('quick', quick, paper).verdicts.find((x) => x.claim.startsWith('This book: the quick scale'));
+    assert.ok(v, 'no scale-agreement verdict');
+    return v;
+  };
+  // The measured case: quick OTM under-trained (2.7) while the paper scale's OTM reaches the floor (0.91).
+  const quick = [...cell(16, 'one-to-many', [2.9, 2.5, 2.8], [0.93, 1.0, 1.0]), ...cell(2, 'perpendicular', [0.2, 0.3, 0.25], [0.006, 0.007, 0.005])];
+  const disagree = scaleClaim(quick, cell(16, 'one-to-many', [0.91], [1.005]));
+  assert.equal(disagree.verdict, 'not reproduced');
+  assert.match(disagree.detail, /paper scale: about equal; quick scale: OTP lower/);
+  const agree = scaleClaim(quick, [...cell(16, 'one-to-many', [30], [1.0]), ...cell(2, 'perpendicular', [0.3], [0.006])]);
+  assert.notEqual(agree.verdict, 'not reproduced');
+  assert.match(agree.detail, /2 of 2 cells/);
+  // The rows put our values at both scales beside the paper's.
+  const rows = table1Report('quick', quick, cell(16, 'one-to-many', [0.91], [1.005])).tables.find((t) => t.name === 'table1-scales')?.rows ?? [];
+  const otm = rows.find((r) => r.cell === 'd=16 One-to-Many OTM, paper scale (ours)');
+  assert.deepEqual(otm?.ours, [0.91]);
+  assert.equal(otm?.paper, 73.23);
+  // No paper-scale results: no verdict rather than a vacuous one.
+  assert.equal(table1Report('quick', quick, []).verdicts.some((x) => x.claim.startsWith('This book')), false);
+});
