@@ -60,6 +60,7 @@ export function transportGridReport(experiment: 'fig3' | 'fig5' | 'weak-ot', sca
     title: experiment === 'fig5' ? 'OTP Fig. 5: ICNN potential, OTM (top) vs OTP (bottom)' : experiment === 'weak-ot' ? 'NOT (γ-weak cost) vs OTP on One-to-Many' : 'OTP Fig. 3: OTM (top) vs OTP (bottom)',
     panelWidth: 215,
     panelHeight: 215,
+    gap: 60, // room for the next panel's y-axis title
   });
   const rows: ComparisonRow[] = [];
   for (const p of pairs) {
