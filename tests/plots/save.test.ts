@@ -54,7 +54,8 @@ test('figure outputs draw in any order: a figure rendered before the plotly.js o
     try {
       await p.setContent(`<!DOCTYPE html><html><body>${later}${first}</body></html>`);
       await p.waitForFunction(() => document.querySelectorAll('.otbook-plotly .main-svg').length >= 4, null, { timeout: 30_000 });
-      return p.evaluate(() => Array.from(document.querySelectorAll('.otbook-plotly')).map((d) => d.querySelectorAll('.point').length));
+      // awaited here, not returned as a promise: the finally block closes the page
+      return await p.evaluate(() => Array.from(document.querySelectorAll('.otbook-plotly')).map((d) => d.querySelectorAll('.point').length));
     } finally {
       await p.close();
     }
