@@ -2,6 +2,7 @@ import type { Verdict } from '../book/index-page';
 import type { Scale } from '../book/scale';
 import { formatSummary, selectCells, summarize } from '../experiments/compare';
 import { loadPublished, publishedValue, type PublishedTable } from '../experiments/published';
+import { BUDGETS, describeBudget } from '../experiments/registry';
 import type { CellResult } from '../experiments/sweep';
 import { panelGrid, type Panel } from '../plots';
 import type { ComparisonRow } from '../tables';
@@ -170,9 +171,8 @@ function scaleAgreement(published: PublishedTable, quick: readonly CellResult[],
   const done = paperScale.filter((r) => r.status === 'completed' || r.status === 'diverged');
   const rows: ComparisonRow[] = [];
   const checks: Array<{ cell: string; holds: boolean; detail: string; seeds: number }> = [];
-  const keys = [...new Set(done.map((r) => `${r.factors.dim}|${r.factors.pair}`))];
-  for (const key of keys) {
-    const [dim, pair] = [Number(key.split('|')[0]), key.split('|')[1]];
+  const cells = new Map(done.map((r) => [`${r.factors.dim}|${r.factors.pair}`, { dim: Number(r.factors.dim), pair: String(r.factors.pair) }]));
+  for (const { dim, pair } of cells.values()) {
     for (const m of ['OTM', 'OTM-s', 'OTP']) {
       const at = (rs: readonly CellResult[]) => summaryAt(rs, { dim, pair, method: m }, dTarget);
       const p = at(done);
@@ -238,7 +238,7 @@ export function table1Report(scale: Scale, results: readonly CellResult[], paper
     verdicts,
     notes: [
       ...notesFor(results),
-      'Quick scale: K_T = 10, 1000 outer iterations (600 at d = 64, 200 at d = 256) and lr 1e-3 instead of the paper\'s 20K, K_T = 20, lr 1e-4 (lib/experiments/registry.ts explains the larger step).',
+      `Quick scale: ${describeBudget(BUDGETS.table1.quick)} instead of the paper's 20K, K_T = 20, lr 1e-4 (lib/experiments/registry.ts explains the larger step).`,
     ],
   };
 }
