@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { denseOp, type DenseActivation } from '../backend/kernels/dense';
 import type { Rng } from '../random';
 import type { Param } from './module';
 
@@ -25,9 +26,9 @@ export function denseLayer(rng: Rng, inputDim: number, outputDim: number, bias =
   return { W, b, inputDim, outputDim };
 }
 
-export function applyDense(layer: Dense, x: tf.Tensor2D): tf.Tensor2D {
-  const y = tf.matMul(x, layer.W) as tf.Tensor2D;
-  return layer.b ? (tf.add(y, layer.b) as tf.Tensor2D) : y;
+/** x W + b, followed by a ReLU when asked (one fused op where the backend has it: lib/backend/kernels/dense.ts). */
+export function applyDense(layer: Dense, x: tf.Tensor2D, activation: DenseActivation = 'linear'): tf.Tensor2D {
+  return denseOp(x, layer.W, layer.b, activation);
 }
 
 export function denseParams(prefix: string, layer: Dense): Param[] {

@@ -36,8 +36,13 @@ export class Mlp {
   forward(x: tf.Tensor2D): tf.Tensor2D {
     let h = x;
     this.layers.forEach((layer, i) => {
-      h = applyDense(layer, h);
-      if (i < this.layers.length - 1) h = activate(this.activation, h);
+      const hidden = i < this.layers.length - 1;
+      if (hidden && this.activation === 'relu') {
+        h = applyDense(layer, h, 'relu');
+      } else {
+        h = applyDense(layer, h);
+        if (hidden) h = activate(this.activation, h);
+      }
     });
     return h;
   }

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../../lib/random';
 import { installNativeKernels, loadNative, nativeKernelsInstalled, uninstallNativeKernels } from '../../lib/backend/kernels';
+import { denseOp } from '../../lib/backend/kernels/dense';
 import { assertClose, randn } from './helpers';
 
 // Every native kernel against the original JS kernel of the cpu backend on the same inputs. 1e-5 scaled
@@ -145,6 +146,48 @@ test('gradients of gradients through native kernels equal the JS kernels (ReLU M
   const r = both(f);
   assertClose(r.native, r.js, TOL, 'd/dW1 mean‖∇_y V‖²');
   assert.ok(r.js.some((v) => Math.abs(v) > 1e-3), 'the test gradient is not trivially zero');
+});
+
+test('the fused dense op (OtbookDense): values, gradients and gradients of gradients equal matMul + add + relu', { skip }, () => {
+  const rng = new Rng(17);
+  const [n, d, h] = [16, 5, 32];
+  const x = data(rng, [n, d]);
+  const w1 = data(rng, [d, h], 0.5);
+  const b1 = data(rng, [h], 0.3);
+  const w2 = data(rng, [h, 3], 0.5);
+  const b2 = data(rng, [3], 0.1);
+  const net = (xx: tf.Tensor2D, W1: tf.Tensor2D, B1: tf.Tensor1D | null, act: 'relu' | 'linear'): tf.Tensor2D =>
+    denseOp(denseOp(xx, W1, B1, act), tf.tensor2d(w2, [h, 3]), tf.tensor1d(b2), 'linear');
+  for (const act of ['relu', 'linear'] as const) {
+    for (const withBias of [true, false]) {
+      const what = `${act}, ${withBias ? 'bias' : 'no bias'}`;
+      const args = (): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D | null] => [tf.tensor2d(x, [n, d]), tf.tensor2d(w1, [d, h]), withBias ? tf.tensor1d(b1) : null];
+      check(() => { const [xx, W, B] = args(); return net(xx, W, B, act); }, `value: ${what}`);
+      check(() => { const [xx, W, B] = args(); return tf.grad((w: tf.Tensor) => tf.sum(tf.square(net(xx, w as tf.Tensor2D, B, act))))(W); }, `d/dW1: ${what}`);
+      check(() => { const [xx, W, B] = args(); return tf.grad((v: tf.Tensor) => tf.sum(tf.square(net(v as tf.Tensor2D, W, B, act))))(xx); }, `d/dx: ${what}`);
+      if (withBias) check(() => { const [xx, W, B] = args(); return tf.grad((b: tf.Tensor) => tf.sum(tf.square(net(xx, W, b as tf.Tensor1D, act))))(B as tf.Tensor1D); }, `d/db1: ${what}`);
+      // R1-like penalty: d/dW1 of mean‖∇_x Σ net(x)‖² (a gradient of a gradient through the op).
+      check(() => {
+        const [xx, W, B] = args();
+        return tf.grad((w: tf.Tensor) => {
+          const g = tf.grad((v: tf.Tensor) => tf.sum(net(v as tf.Tensor2D, w as tf.Tensor2D, B, act)))(xx);
+          return tf.mean(tf.sum(tf.square(g), 1));
+        })(W);
+      }, `d/dW1 of mean‖∇_x net‖²: ${what}`);
+    }
+  }
+  // The op runs as one native call per layer while the addon is installed.
+  const a = addon as NonNullable<typeof addon>;
+  const saved = a.denseForward;
+  let calls = 0;
+  a.denseForward = (...args) => { calls++; return saved.apply(a, args); };
+  try {
+    installNativeKernels();
+    tf.tidy(() => net(tf.tensor2d(x, [n, d]), tf.tensor2d(w1, [d, h]), tf.tensor1d(b1), 'relu'));
+    assert.equal(calls, 2);
+  } finally {
+    a.denseForward = saved;
+  }
 });
 
 test('install reports itself; the BLAS thread count can be set', { skip }, () => {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { adamFactors, installAdamKernel, uninstallAdamKernel, type AdamKernelFunc } from './adam';
 import { asCpuBackend, cpuValues, sizeOf, type CpuBackendLike, broadcastBatchIndex } from './internals';
+import { DENSE_KERNEL, registerDenseGradient } from './dense';
 import { BufferPool } from './pool';
 import { originalKernel, replaceKernel, restoreKernel } from './registry';
 
@@ -9,8 +10,8 @@ import { originalKernel, replaceKernel, restoreKernel } from './registry';
  * The optional native addon (native/otbook_native.c, built by native/build.js when a C compiler and
  * OpenBLAS are present) as kernels of tfjs's cpu backend: OpenBLAS sgemm for every matMul (all transpose
  * cases, at 50–80 GFLOP/s against ≈0.3 for the JS loop), then the element-wise kernels that dominate a
- * training step once matMul is fast (bias add, ReLU and its gradient, squares, reductions) and the fused
- * Adam update. Each kernel handles the common layouts and hands anything else (int32, general
+ * training step once matMul is fast (bias add, ReLU and its gradient, squares, reductions), a dense layer's
+ * forward pass as one op (dense.ts) and the fused Adam update. Each kernel handles the common layouts and hands anything else (int32, general
  * broadcasting, odd axes) to the original JS kernel, so results never depend on whether the addon exists.
  */
 
@@ -28,13 +29,14 @@ export interface NativeAddon {
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, mode: number, inner: number): void;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
   reduceSum(x: Float32Array, outer: number, inner: number, out: Float32Array, leading: boolean): void;
+  denseForward(x: Float32Array, W: Float32Array, bias: Float32Array | null, out: Float32Array, m: number, k: number, n: number, relu: boolean): void;
   setNumThreads(n: number): void;
   numThreads(): number;
   config(): string;
 }
 
-const ABI_VERSION = 1;
-const FUNCTIONS = ['gemm', 'adam', 'binary', 'unary', 'reduceSum', 'setNumThreads', 'numThreads', 'config'] as const;
+const ABI_VERSION = 2;
+const FUNCTIONS = ['gemm', 'adam', 'binary', 'unary', 'reduceSum', 'denseForward', 'setNumThreads', 'numThreads', 'config'] as const;
 
 /** native/build/Release/otbook_native.node, from lib/backend/kernels (tsx) or dist/backend/kernels (built). */
 export const NATIVE_ADDON_PATH = path.resolve(__dirname, '..', '..', '..', 'native', 'build', 'Release', 'otbook_native.node');
@@ -245,6 +247,28 @@ function makeSum(addon: NativeAddon): Kernel {
   };
 }
 
+/** OtbookDense (dense.ts): sgemm, bias and ReLU in one native call; other layouts go through matMul, Add, Relu. */
+function makeDense(addon: NativeAddon): Kernel {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { x, W, b } = args.inputs as { x: tf.TensorInfo; W: tf.TensorInfo; b?: tf.TensorInfo };
+    const relu = args.attrs?.activation === 'relu';
+    const xv = backend && f32(backend, x);
+    const wv = backend && f32(backend, W);
+    const bv = backend && b ? f32(backend, b) : null;
+    const plain = x.shape.length === 2 && W.shape.length === 2 && x.shape[1] === W.shape[0] && (!b || (b.shape.length === 1 && b.shape[0] === W.shape[1]));
+    if (!backend || !xv || !wv || (b && !bv) || !plain) {
+      const fused = current('_FusedMatMul');
+      return fused({ inputs: { a: x, b: W, ...(b ? { bias: b } : {}) }, backend: args.backend, attrs: { transposeA: false, transposeB: false, activation: relu ? 'relu' : 'linear' } });
+    }
+    const [m, k] = x.shape;
+    const n = W.shape[1];
+    const out = nativePool.take(m * n);
+    addon.denseForward(xv, wv, bv, out, m, k, n, relu);
+    return backend.makeTensorInfo([m, n], 'float32', out);
+  };
+}
+
 function makeAdam(addon: NativeAddon): AdamKernelFunc {
   return ({ inputs, backend, attrs }) => {
     const b = asCpuBackend(backend);
@@ -281,6 +305,8 @@ export function installNativeKernels(options: { pool?: boolean } = {}): boolean 
   for (const name of Object.keys(BINARY_OPS)) replaceKernel(name, 'cpu', makeBinary(addon, name) as unknown as tf.KernelFunc);
   for (const name of Object.keys(UNARY_OPS)) replaceKernel(name, 'cpu', makeUnary(addon, name) as unknown as tf.KernelFunc);
   replaceKernel('Sum', 'cpu', makeSum(addon) as unknown as tf.KernelFunc);
+  replaceKernel(DENSE_KERNEL, 'cpu', makeDense(addon) as unknown as tf.KernelFunc);
+  registerDenseGradient();
   installAdamKernel('cpu', makeAdam(addon), 'native');
   installed = true;
   return true;
@@ -289,6 +315,7 @@ export function installNativeKernels(options: { pool?: boolean } = {}): boolean 
 export function uninstallNativeKernels(): void {
   nativePool.detach();
   for (const name of NATIVE_KERNEL_NAMES) restoreKernel(name, 'cpu');
+  restoreKernel(DENSE_KERNEL, 'cpu');
   uninstallAdamKernel('cpu');
   installed = false;
 }
