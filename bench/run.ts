@@ -19,6 +19,7 @@ import { formatOtBenchmark, runOtBenchmark } from './ot/assignment-vs-scipy';
 import { paths } from '../lib/paths';
 import { profileKernels } from './profile';
 import type { BenchImpl } from './standin';
+import type { NotebookRun } from '../lib/book/runner';
 import { variants, type Variant } from './variants';
 
 interface Options {
@@ -203,10 +204,17 @@ async function main(): Promise<void> {
 function bookTimes(): string {
   const f = path.join(paths.book(), 'runs.json');
   if (!existsSync(f)) return 'book: no book/runs.json yet (npm run book writes it)\n';
-  const saved = JSON.parse(readFileSync(f, 'utf8')) as { scale: string; runs: Array<{ name: string; status: string; seconds: number }> };
-  const lines = saved.runs.map((r) => `  ${r.name.padEnd(30)} ${r.status.padEnd(7)} ${(r.seconds / 60).toFixed(1).padStart(6)} min`);
+  const saved = JSON.parse(readFileSync(f, 'utf8')) as { scale: string; runs: NotebookRun[] };
+  // A notebook re-run over finished cells only re-renders: its time is not the book's, so it is flagged.
+  const note = (r: NotebookRun): string => {
+    if (!r.producedCells) return '';
+    const { produced, of } = r.producedCells;
+    return produced === of ? `  (trained all ${of} cells)` : `  (trained ${produced} of ${of} cells; the others were found finished)`;
+  };
+  const lines = saved.runs.map((r) => `  ${r.name.padEnd(30)} ${r.status.padEnd(7)} ${(r.seconds / 60).toFixed(1).padStart(6)} min${note(r)}`);
   const total = saved.runs.reduce((s, r) => s + r.seconds, 0);
-  return `book (${saved.scale} scale, from ${path.relative(process.cwd(), f)}, ${statSync(f).mtime.toISOString()}):\n${lines.join('\n')}\n  ${'total'.padEnd(38)} ${(total / 60).toFixed(1).padStart(6)} min\n`;
+  const partial = saved.runs.some((r) => r.producedCells && r.producedCells.produced < r.producedCells.of);
+  return `book (${saved.scale} scale, from ${path.relative(process.cwd(), f)}, ${statSync(f).mtime.toISOString()}):\n${lines.join('\n')}\n  ${'total'.padEnd(38)} ${(total / 60).toFixed(1).padStart(6)} min${partial ? '  (not a full build: some notebooks found their cells finished)' : ''}\n`;
 }
 
 main().catch((e: unknown) => {

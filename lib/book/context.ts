@@ -1,10 +1,10 @@
 import { cpus } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from '../paths';
 import { isScale, type Scale } from './scale';
 import type { Verdict } from './index-page';
-import { runExperiment, type CellResult } from '../experiments/sweep';
+import { readResults, runExperiment, type CellResult } from '../experiments/sweep';
 
 /** What a notebook needs to know about the run it is part of. */
 export interface BookContext {
@@ -57,12 +57,33 @@ export function recordVerdicts(ctx: BookContext, verdicts: readonly Verdict[]): 
 }
 
 /**
+ * One experiment grid run by a notebook: how many of its cells this run produced (trained, or copied from an
+ * identical finished run of another experiment); the rest were found finished in its results folder.
+ */
+export interface TrainingRecord {
+  readonly experiment: string;
+  readonly cells: number;
+  readonly produced: number;
+  readonly seconds: number;
+}
+
+/** figures/<notebook>/training.json: the grids the notebook ran this time (the book runner clears it first). */
+export const TRAINING_FILE = 'training.json';
+
+function recordTraining(ctx: BookContext, rec: TrainingRecord): void {
+  const f = join(ctx.figuresDir, TRAINING_FILE);
+  const list = existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as TrainingRecord[]) : [];
+  writeFileSync(f, `${JSON.stringify([...list.filter((r) => r.experiment !== rec.experiment), rec], null, 2)}\n`);
+}
+
+/**
  * Runs (or reuses) an experiment's grid for a notebook: results/<experiment>/<scale>/, one worker process per
  * core, a line per finished cell on the notebook's output. Finished cells are never trained again, so
  * re-running a notebook only re-renders its figures and tables.
  */
 export async function runBookExperiment(ctx: BookContext, experiment: string): Promise<CellResult[]> {
   const t0 = Date.now();
+  const missingBefore = readResults(experiment, ctx.scale, ctx.resultsDir(experiment)).filter((r) => r.status === 'missing').length;
   const results = await runExperiment(experiment, {
     scale: ctx.scale,
     out: ctx.resultsDir(experiment),
@@ -70,6 +91,9 @@ export async function runBookExperiment(ctx: BookContext, experiment: string): P
     log: (line) => process.stdout.write(`${line}\n`),
   });
   const done = results.filter((r) => r.status === 'completed').length;
-  process.stdout.write(`${experiment} (${ctx.scale}): ${done}/${results.length} cells completed in ${((Date.now() - t0) / 1000).toFixed(0)} s; results in ${ctx.resultsDir(experiment)}\n`);
+  const seconds = (Date.now() - t0) / 1000;
+  const produced = Math.max(0, missingBefore - results.filter((r) => r.status === 'missing').length);
+  recordTraining(ctx, { experiment, cells: results.length, produced, seconds });
+  process.stdout.write(`${experiment} (${ctx.scale}): ${done}/${results.length} cells completed in ${seconds.toFixed(0)} s (${produced} trained or copied now, the others found finished); results in ${ctx.resultsDir(experiment)}\n`);
   return results;
 }

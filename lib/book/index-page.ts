@@ -41,6 +41,12 @@ function notRunTables(): PublishedTable[] {
     .filter((t) => t.notRunHere);
 }
 
+/** Marks a time that includes little or no training (the notebook found its cells finished). */
+function rerenderNote(r: NotebookRun): string {
+  const c = r.producedCells;
+  return c && c.produced < c.of ? `<br><span class="d">${c.produced} of ${c.of} cells trained in this run</span>` : '';
+}
+
 /** Writes book/index.html: each notebook with its status, time and verdicts, and what could not be run. */
 export function writeBookIndex(runs: readonly NotebookRun[], scale: Scale): string {
   const dir = paths.book();
@@ -51,7 +57,7 @@ export function writeBookIndex(runs: readonly NotebookRun[], scale: Scale): stri
         .map((v) => `<li><b>${esc(v.verdict)}</b>: ${esc(v.claim)} <span class="d">${esc(v.detail)}</span></li>`)
         .join('');
       const status = r.status === 'ok' ? '✔' : `✘ cell ${r.cellIndex ?? '?'}: ${esc(r.error ?? '')}`;
-      return `<tr><td><a href="${esc(relative(dir, r.html))}">${esc(r.name)}</a></td><td>${status}</td><td>${r.seconds.toFixed(0)} s</td><td><ul>${verdicts}</ul></td></tr>`;
+      return `<tr><td><a href="${esc(relative(dir, r.html))}">${esc(r.name)}</a></td><td>${status}</td><td>${r.seconds.toFixed(0)} s${rerenderNote(r)}</td><td><ul>${verdicts}</ul></td></tr>`;
     })
     .join('\n');
   const tables = notRunTables()

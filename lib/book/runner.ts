@@ -1,15 +1,21 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../cli/errors';
 import { paths, repoRoot } from '../paths';
 import type { Scale } from './scale';
+import { TRAINING_FILE, type TrainingRecord } from './context';
 import { writeBookIndex } from './index-page';
 
 export interface NotebookRun {
   readonly name: string;
   readonly status: 'ok' | 'failed';
   readonly seconds: number;
+  /**
+   * Cells the notebook trained (or copied from an identical finished run) in this run, out of the cells of its grids (absent: it runs no grid). A run that
+   * found every cell finished only re-rendered, and its time says nothing about training.
+   */
+  readonly producedCells?: { readonly produced: number; readonly of: number };
   readonly html: string;
   readonly notebook: string;
   readonly cellIndex?: number;
@@ -67,6 +73,8 @@ export function runNotebook(file: string, options: BookOptions): Promise<Noteboo
     OTBOOK_NOTEBOOK: name,
     OTBOOK_FIGURES_DIR: join(paths.figures(), name),
   };
+  const trainingFile = join(paths.figures(), name, TRAINING_FILE);
+  rmSync(trainingFile, { force: true });
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   return new Promise((resolvePromise, reject) => {
     const child = spawn(
@@ -96,6 +104,7 @@ export function runNotebook(file: string, options: BookOptions): Promise<Noteboo
         name,
         status: report.status,
         seconds: report.seconds,
+        ...producedCells(trainingFile),
         html: outHtml,
         notebook: outNb,
         cellIndex: report.cell_index,
@@ -104,6 +113,12 @@ export function runNotebook(file: string, options: BookOptions): Promise<Noteboo
       });
     });
   });
+}
+
+function producedCells(file: string): Pick<NotebookRun, 'producedCells'> {
+  if (!existsSync(file)) return {};
+  const recs = JSON.parse(readFileSync(file, 'utf8')) as TrainingRecord[];
+  return { producedCells: { produced: recs.reduce((s, r) => s + r.produced, 0), of: recs.reduce((s, r) => s + r.cells, 0) } };
 }
 
 /** Earlier runs recorded in book/runs.json at the same scale (another scale's runs are not mixed in). */

@@ -52,6 +52,14 @@ test('a trained notebook (02-otm-vs-otp) runs end to end at the smoke scale', { 
   const verdicts = JSON.parse(readFileSync(join(tmp, 'figures', '02-otm-vs-otp', 'verdicts.json'), 'utf8')) as Array<{ verdict: string }>;
   assert.ok(verdicts.length >= 2);
   assert.match(readFileSync(join(tmp, 'book', 'index.html'), 'utf8'), /02-otm-vs-otp/);
+  // runs.json says how many cells the run trained, so that a re-render's time is not read as the book's.
+  const cellsOf = () => (JSON.parse(readFileSync(join(tmp, 'book', 'runs.json'), 'utf8')) as { runs: Array<{ name: string; producedCells?: { produced: number; of: number } }> }).runs.find((x) => x.name === '02-otm-vs-otp')?.producedCells;
+  const first = cellsOf();
+  assert.ok(first && first.of > 0 && first.produced === first.of, JSON.stringify(first));
+  const again = otbook(['book', '--scale', 'smoke', '--only', '02-otm-vs-otp'], env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(cellsOf(), { produced: 0, of: first.of });
+  assert.match(readFileSync(join(tmp, 'book', 'index.html'), 'utf8'), new RegExp(`0 of ${first.of} cells trained in this run`));
 });
 
 test('a failing cell makes the runner exit non-zero and print the cell and its error', { skip: !jupyter && 'Jupyter is not installed' }, () => {
