@@ -46,3 +46,20 @@ test('Table 1: the scale-agreement verdict compares the quick and paper ordering
   // No paper-scale results: no verdict rather than a vacuous one.
   assert.equal(table1Report('quick', quick, []).verdicts.some((x) => x.claim.startsWith('This book')), false);
 });
+
+test('Table 1: the collapse note counts, per scale and method, the One-to-Many seeds that missed a mode', () => {
+  const withShares = (r: CellResult, shares: [number, number]): CellResult => ({ ...r, metrics: { ...(r.metrics as RunMetrics), modes: { shares } } as unknown as RunMetrics });
+  const quick = [
+    withShares(run(2, 'one-to-many', 'OTM', 0, 2.0), [0, 1]),
+    withShares(run(2, 'one-to-many', 'OTM', 1, 0.1), [0.47, 0.53]),
+    withShares(run(2, 'one-to-many', 'OTM', 2, 1.8), [0.04, 0.96]),
+    withShares(run(2, 'one-to-many', 'OTP', 0, 0.07), [0.5, 0.5]),
+  ];
+  const paper = [withShares(run(2, 'one-to-many', 'OTM', 0, 0.07), [0.52, 0.48]), withShares(run(2, 'one-to-many', 'OTP', 0, 0.08), [0.06, 0.94])];
+  const note = table1Report('quick', quick, paper).notes.find((n) => n.startsWith('One-to-Many, seeds'));
+  assert.ok(note, 'no collapse note');
+  assert.match(note, /d = 2: OTM 2 of 3 seeds at the quick scale, 0 of 1 at the paper scale; OTP 0 of 1 seeds at the quick scale, 0 of 1 at the paper scale/);
+  // Perpendicular-only comparisons have no modes to count: no note.
+  const perp = cell(2, 'perpendicular', [0.2], [0.006]);
+  assert.equal(table1Report('quick', perp, perp).notes.some((n) => n.startsWith('One-to-Many, seeds')), false);
+});
