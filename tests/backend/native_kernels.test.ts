@@ -176,18 +176,27 @@ test('the fused dense op (OtbookDense): values, gradients and gradients of gradi
       }, `d/dW1 of mean‖∇_x net‖²: ${what}`);
     }
   }
-  // The op runs as one native call per layer while the addon is installed.
+  // The op runs as one native call per layer while the addon is installed, and a ReLU layer's backward pass
+  // makes one reluGrad call.
   const a = addon as NonNullable<typeof addon>;
-  const saved = a.denseForward;
-  let calls = 0;
-  a.denseForward = (...args) => { calls++; return saved.apply(a, args); };
+  const saved = { denseForward: a.denseForward, reluGrad: a.reluGrad };
+  const calls = { denseForward: 0, reluGrad: 0 };
+  a.denseForward = (...args) => { calls.denseForward++; return saved.denseForward.apply(a, args); };
+  a.reluGrad = (...args) => { calls.reluGrad++; return saved.reluGrad.apply(a, args); };
   try {
     installNativeKernels();
-    tf.tidy(() => net(tf.tensor2d(x, [n, d]), tf.tensor2d(w1, [d, h]), tf.tensor1d(b1), 'relu'));
-    assert.equal(calls, 2);
+    tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(net(tf.tensor2d(x, [n, d]), w as tf.Tensor2D, tf.tensor1d(b1), 'relu')))(tf.tensor2d(w1, [d, h])));
+    assert.deepEqual(calls, { denseForward: 2, reluGrad: 1 });
   } finally {
-    a.denseForward = saved;
+    Object.assign(a, saved);
   }
+  // reluGrad's NaN and signed-zero handling equals Step then Multiply.
+  const dy = Float32Array.from([1, -2, 3, NaN, -0, 5]);
+  const y = Float32Array.from([0.5, 0, -1, 2, 3, NaN]);
+  const out = new Float32Array(6);
+  a.reluGrad(dy, y, out);
+  check(() => tf.mul(tf.tensor1d(dy), tf.step(tf.tensor1d(y))), 'step·multiply reference');
+  assert.deepEqual(Array.from(out), Array.from(tf.tidy(() => tf.mul(tf.tensor1d(dy), tf.step(tf.tensor1d(y)))).dataSync()));
 });
 
 test('install reports itself; the BLAS thread count can be set', { skip }, () => {

@@ -22,6 +22,29 @@ export interface DenseAttrs {
   readonly activation: DenseActivation;
 }
 
+/**
+ * dy · 1[y > 0] (as dy · step(y)) as one op `OtbookReluGrad` where the backend has it, else Step and Multiply.
+ * Its own gradient keeps gradients of gradients exact: linear in dy (the same op on the incoming gradient), and
+ * zero in y almost everywhere.
+ */
+export const RELU_GRAD_KERNEL = 'OtbookReluGrad';
+
+function reluGrad(dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
+  if (tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) && dy.dtype === 'float32') {
+    return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, y }) as tf.Tensor2D;
+  }
+  return tf.mul(dy, tf.step(y));
+}
+
+const reluGradGradient: tf.GradConfig = {
+  kernelName: RELU_GRAD_KERNEL,
+  inputsToSave: ['y'],
+  gradFunc: (ddx, saved) => {
+    const [y] = saved as tf.Tensor2D[];
+    return { dy: () => reluGrad(ddx as tf.Tensor2D, y), y: () => tf.zerosLike(y) };
+  },
+};
+
 const denseGradient: tf.GradConfig = {
   kernelName: DENSE_KERNEL,
   inputsToSave: ['x', 'W'],
@@ -30,7 +53,7 @@ const denseGradient: tf.GradConfig = {
     const [x, W, y] = saved as tf.Tensor2D[];
     const d = dy as tf.Tensor2D;
     // Computed once for all three closures: the backward pass runs inside the engine's tidy, which frees it.
-    const g = (attrs as unknown as DenseAttrs).activation === 'relu' ? tf.mul(d, tf.step(y)) : d;
+    const g = (attrs as unknown as DenseAttrs).activation === 'relu' ? reluGrad(d, y) : d;
     return {
       x: () => tf.matMul(g, W, false, true),
       W: () => tf.matMul(x, g, true, false),
@@ -41,10 +64,11 @@ const denseGradient: tf.GradConfig = {
 
 let gradientRegistered = false;
 
-/** Registers the op's gradient (backend-independent; idempotent). Called by the backends that add a kernel. */
+/** Registers the ops' gradients (backend-independent; idempotent). Called by the backends that add the kernels. */
 export function registerDenseGradient(): void {
   if (gradientRegistered) return;
   tf.registerGradient(denseGradient);
+  tf.registerGradient(reluGradGradient);
   gradientRegistered = true;
 }
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { adamFactors, installAdamKernel, uninstallAdamKernel, type AdamKernelFunc } from './adam';
 import { asCpuBackend, cpuValues, sizeOf, type CpuBackendLike, broadcastBatchIndex } from './internals';
-import { DENSE_KERNEL, registerDenseGradient } from './dense';
+import { DENSE_KERNEL, registerDenseGradient, RELU_GRAD_KERNEL } from './dense';
 import { BufferPool } from './pool';
 import { originalKernel, replaceKernel, restoreKernel } from './registry';
 
@@ -30,13 +30,14 @@ export interface NativeAddon {
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
   reduceSum(x: Float32Array, outer: number, inner: number, out: Float32Array, leading: boolean): void;
   denseForward(x: Float32Array, W: Float32Array, bias: Float32Array | null, out: Float32Array, m: number, k: number, n: number, relu: boolean): void;
+  reluGrad(dy: Float32Array, y: Float32Array, out: Float32Array): void;
   setNumThreads(n: number): void;
   numThreads(): number;
   config(): string;
 }
 
-const ABI_VERSION = 2;
-const FUNCTIONS = ['gemm', 'adam', 'binary', 'unary', 'reduceSum', 'denseForward', 'setNumThreads', 'numThreads', 'config'] as const;
+const ABI_VERSION = 3;
+const FUNCTIONS = ['gemm', 'adam', 'binary', 'unary', 'reduceSum', 'denseForward', 'reluGrad', 'setNumThreads', 'numThreads', 'config'] as const;
 
 /** native/build/Release/otbook_native.node, from lib/backend/kernels (tsx) or dist/backend/kernels (built). */
 export const NATIVE_ADDON_PATH = path.resolve(__dirname, '..', '..', '..', 'native', 'build', 'Release', 'otbook_native.node');
@@ -269,6 +270,25 @@ function makeDense(addon: NativeAddon): Kernel {
   };
 }
 
+/** OtbookReluGrad (dense.ts): dy · step(y) in one pass; other dtypes or shapes go through Step and Multiply. */
+function makeReluGrad(addon: NativeAddon): Kernel {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { dy, y } = args.inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
+    const dv = backend && f32(backend, dy);
+    const yv = backend && f32(backend, y);
+    if (!backend || !dv || !yv || !tf.util.arraysEqual(dy.shape, y.shape)) {
+      const step = current('Step')({ inputs: { x: y }, backend: args.backend, attrs: { alpha: 0 } });
+      const out = current('Multiply')({ inputs: { a: dy, b: step }, backend: args.backend });
+      (args.backend as CpuBackendLike).disposeData(step.dataId);
+      return out;
+    }
+    const out = nativePool.take(yv.length);
+    addon.reluGrad(dv, yv, out);
+    return backend.makeTensorInfo(y.shape.slice(), 'float32', out);
+  };
+}
+
 function makeAdam(addon: NativeAddon): AdamKernelFunc {
   return ({ inputs, backend, attrs }) => {
     const b = asCpuBackend(backend);
@@ -306,6 +326,7 @@ export function installNativeKernels(options: { pool?: boolean } = {}): boolean 
   for (const name of Object.keys(UNARY_OPS)) replaceKernel(name, 'cpu', makeUnary(addon, name) as unknown as tf.KernelFunc);
   replaceKernel('Sum', 'cpu', makeSum(addon) as unknown as tf.KernelFunc);
   replaceKernel(DENSE_KERNEL, 'cpu', makeDense(addon) as unknown as tf.KernelFunc);
+  replaceKernel(RELU_GRAD_KERNEL, 'cpu', makeReluGrad(addon) as unknown as tf.KernelFunc);
   registerDenseGradient();
   installAdamKernel('cpu', makeAdam(addon), 'native');
   installed = true;
@@ -316,6 +337,7 @@ export function uninstallNativeKernels(): void {
   nativePool.detach();
   for (const name of NATIVE_KERNEL_NAMES) restoreKernel(name, 'cpu');
   restoreKernel(DENSE_KERNEL, 'cpu');
+  restoreKernel(RELU_GRAD_KERNEL, 'cpu');
   uninstallAdamKernel('cpu');
   installed = false;
 }
