@@ -209,7 +209,7 @@ function bookTimes(): string {
   const note = (r: NotebookRun): string => {
     if (!r.producedCells) return '';
     const { produced, of } = r.producedCells;
-    return produced === of ? `  (trained all ${of} cells)` : `  (trained ${produced} of ${of} cells; the others were found finished)`;
+    return produced === of ? `  (all ${of} cells new in this run)` : `  (${produced} of ${of} cells new in this run; the others were found finished)`;
   };
   const lines = saved.runs.map((r) => `  ${r.name.padEnd(30)} ${r.status.padEnd(7)} ${(r.seconds / 60).toFixed(1).padStart(6)} min${note(r)}`);
   const total = saved.runs.reduce((s, r) => s + r.seconds, 0);

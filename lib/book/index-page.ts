@@ -44,7 +44,7 @@ function notRunTables(): PublishedTable[] {
 /** Marks a time that includes little or no training (the notebook found its cells finished). */
 function rerenderNote(r: NotebookRun): string {
   const c = r.producedCells;
-  return c && c.produced < c.of ? `<br><span class="d">${c.produced} of ${c.of} cells trained in this run</span>` : '';
+  return c && c.produced < c.of ? `<br><span class="d">${c.produced} of ${c.of} cells new in this run</span>` : '';
 }
 
 /** Writes book/index.html: each notebook with its status, time and verdicts, and what could not be run. */

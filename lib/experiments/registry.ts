@@ -66,7 +66,9 @@ type Budgets = Record<Exclude<Scale, 'paper'>, ScaleBudget> & { paperSeeds: read
  * Why the larger step: with ~40× fewer optimiser steps at lr 1e-4 the maps stay under-trained (measured at
  * d = 4, Perpendicular, seed 0: transport cost 0.5 against W2² = 1.33, D_target 0.31); at lr 1e-3 the same
  * budget converges (D_target 0.10 for OTM and 0.033 for OTP; the paper's Table 1: 0.039 and 0.009). Whether
- * the quick scale agrees with the paper scale is checked on the cells run at both (notebook 03).
+ * the quick scale agrees with the paper scale is checked on the cells run at both (notebook 03). The price of the
+ * larger step, measured there: OTM collapses onto one mode of One-to-Many far more often (d = 16: 3 of 3 seeds at
+ * lr 1e-3 or 3e-4, 0 of 3 at lr 1e-4 and at the paper scale), so the quick scale overstates OTM's failure there.
  */
 const TABLE1_QUICK: ScaleBudget = { iterations: 1000, innerSteps: 10, lr: 1e-3, iterationsByDim: { 64: 600, 256: 200 }, seeds: [0, 1, 2] };
 

@@ -59,7 +59,7 @@ test('a trained notebook (02-otm-vs-otp) runs end to end at the smoke scale', { 
   const again = otbook(['book', '--scale', 'smoke', '--only', '02-otm-vs-otp'], env);
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(cellsOf(), { produced: 0, of: first.of });
-  assert.match(readFileSync(join(tmp, 'book', 'index.html'), 'utf8'), new RegExp(`0 of ${first.of} cells trained in this run`));
+  assert.match(readFileSync(join(tmp, 'book', 'index.html'), 'utf8'), new RegExp(`0 of ${first.of} cells new in this run`));
 });
 
 test('a failing cell makes the runner exit non-zero and print the cell and its error', { skip: !jupyter && 'Jupyter is not installed' }, () => {
