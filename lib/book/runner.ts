@@ -12,8 +12,9 @@ export interface NotebookRun {
   readonly status: 'ok' | 'failed';
   readonly seconds: number;
   /**
-   * Cells the notebook trained (or copied from an identical finished run) in this run, out of the cells of its grids (absent: it runs no grid). A run that
-   * found every cell finished only re-rendered, and its time says nothing about training.
+   * Cells the notebook trained (or copied from an identical finished run) in this run, out of the cells of its
+   * grids (absent: it runs no grid). A run that found every cell finished only re-rendered, and its time says
+   * nothing about training.
    */
   readonly producedCells?: { readonly produced: number; readonly of: number };
   readonly html: string;

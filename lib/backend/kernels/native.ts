@@ -11,8 +11,9 @@ import { originalKernel, replaceKernel, restoreKernel } from './registry';
  * OpenBLAS are present) as kernels of tfjs's cpu backend: OpenBLAS sgemm for every matMul (all transpose
  * cases, at 50–80 GFLOP/s against ≈0.3 for the JS loop), then the element-wise kernels that dominate a
  * training step once matMul is fast (bias add, ReLU and its gradient, squares, reductions), a dense layer's
- * forward pass as one op (dense.ts) and the fused Adam update. Each kernel handles the common layouts and hands anything else (int32, general
- * broadcasting, odd axes) to the original JS kernel, so results never depend on whether the addon exists.
+ * forward pass and a ReLU's backward pass as one op each (dense.ts), and the fused Adam update. Each kernel
+ * handles the common layouts and hands anything else (int32, general broadcasting, odd axes) to the original JS
+ * kernel, so results never depend on whether the addon exists.
  */
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
@@ -280,7 +281,7 @@ function makeReluGrad(addon: NativeAddon): Kernel {
     if (!backend || !dv || !yv || !tf.util.arraysEqual(dy.shape, y.shape)) {
       const step = current('Step')({ inputs: { x: y }, backend: args.backend, attrs: { alpha: 0 } });
       const out = current('Multiply')({ inputs: { a: dy, b: step }, backend: args.backend });
-      (args.backend as CpuBackendLike).disposeData(step.dataId);
+      backend?.disposeData(step.dataId);
       return out;
     }
     const out = nativePool.take(yv.length);
