@@ -29,5 +29,7 @@ export const paths = {
   figures: () => process.env.OTBOOK_FIGURES_ROOT ?? join(repoRoot(), 'figures'),
   results: () => process.env.OTBOOK_RESULTS_ROOT ?? join(repoRoot(), 'results'),
   paperData: () => join(repoRoot(), 'data', 'paper'),
+  /** Runs the repository ships (paper-scale cells too long for the book), laid out as results/ is. */
+  shippedRuns: () => join(repoRoot(), 'data', 'runs'),
   jupyterPath: () => join(repoRoot(), '.jupyter-env', 'share', 'jupyter'),
 };

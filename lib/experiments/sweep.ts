@@ -17,6 +17,8 @@ export interface CellResult {
   readonly trainSeconds?: number;
   readonly metrics?: RunMetrics;
   readonly backend?: string;
+  /** The folder the cell's record was read from (absent when missing). */
+  readonly from?: string;
 }
 
 export interface SweepOptions {
@@ -35,12 +37,23 @@ export interface SweepOptions {
 function cellResult(cell: Cell, dir: string): CellResult {
   const r = readRunRecord(join(dir, cell.id));
   if (!r || r.configHash !== configHash(cell.config)) return { id: cell.id, factors: cell.factors, status: 'missing' };
-  return { id: cell.id, factors: cell.factors, status: r.status, divergedAt: r.divergedAt, trainSeconds: r.trainSeconds, metrics: r.metrics, backend: r.backend.choice };
+  return { id: cell.id, factors: cell.factors, status: r.status, divergedAt: r.divergedAt, trainSeconds: r.trainSeconds, metrics: r.metrics, backend: r.backend.choice, from: dir };
 }
 
-/** Reads what exists of an experiment's results in DIR (cells not run yet are 'missing'). */
-export function readResults(experiment: string, scale: Scale, dir: string): CellResult[] {
-  return getExperiment(experiment).cells(scale).map((c) => cellResult(c, dir));
+/**
+ * Reads what exists of an experiment's results (cells not run yet are 'missing'). Given several folders, each
+ * cell comes from the first that holds a run of the cell's configuration: a user's own runs, then the runs
+ * the repository ships (data/runs), so a stale or foreign record never stands in for a cell.
+ */
+export function readResults(experiment: string, scale: Scale, dirs: string | readonly string[]): CellResult[] {
+  const list = typeof dirs === 'string' ? [dirs] : dirs;
+  return getExperiment(experiment).cells(scale).map((c) => {
+    for (const dir of list) {
+      const r = cellResult(c, dir);
+      if (r.status !== 'missing') return r;
+    }
+    return { id: c.id, factors: c.factors, status: 'missing' };
+  });
 }
 
 /**

@@ -27,7 +27,7 @@ const BUILDERS: Record<string, Builder> = {
   fig3: (scale, dir) => transportGridReport('fig3', scale, readResults('fig3', scale, dir), dir),
   fig5: (scale, dir) => transportGridReport('fig5', scale, readResults('fig5', scale, dir), dir),
   'weak-ot': (scale, dir) => transportGridReport('weak-ot', scale, readResults('weak-ot', scale, dir), dir),
-  table1: (scale, dir) => table1Report(scale, readResults('table1', scale, dir), scale === 'paper' ? [] : readResults('table1', 'paper', join(paths.results(), 'table1', 'paper'))),
+  table1: (scale, dir) => table1Report(scale, readResults('table1', scale, dir), scale === 'paper' ? [] : readResults('table1', 'paper', [join(paths.results(), 'table1', 'paper'), join(paths.shippedRuns(), 'table1', 'paper')])),
   table3: (scale, dir) => table3Report(scale, readResults('table3', scale, dir), dir),
   table4: (scale, dir) => table4Report(scale, readResults('table4', scale, dir)),
   mnist: async (scale, dir) => {

@@ -1,9 +1,11 @@
+import { relative } from 'node:path';
 import type { Verdict } from '../book/index-page';
 import type { Scale } from '../book/scale';
 import { formatSummary, selectCells, summarize } from '../experiments/compare';
 import { loadPublished, publishedValue, type PublishedTable } from '../experiments/published';
 import { BUDGETS, describeBudget } from '../experiments/registry';
 import type { CellResult } from '../experiments/sweep';
+import { paths, repoRoot } from '../paths';
 import { panelGrid, type Panel } from '../plots';
 import type { ComparisonRow } from '../tables';
 import { dCost, dTarget, floorOf, lowerClaim, predicateClaim, summaryAt } from './claims';
@@ -193,7 +195,19 @@ function scaleAgreement(published: PublishedTable, quick: readonly CellResult[],
   const verdict = checks.length
     ? predicateClaim(`This book: the quick scale gives the same ordering of OTP and OTM (OTP lower, OTM lower, or within ${SCALE_TIE_FACTOR}× of each other) as the paper scale, on the cells run at both`, checks)
     : null;
-  return { rows, verdict, notes: collapse ? [collapse] : [] };
+  return { rows, verdict, notes: [...(collapse ? [collapse] : []), ...(done.length ? [provenanceNote(done)] : [])] };
+}
+
+/** Where the paper-scale runs were read from: a reader must be able to tell shipped runs from their own. */
+function provenanceNote(runs: readonly CellResult[]): string {
+  const counts = new Map<string, number>();
+  for (const r of runs) {
+    const from = r.from ? relative(repoRoot(), r.from) || '.' : 'unknown';
+    counts.set(from, (counts.get(from) ?? 0) + 1);
+  }
+  const shipped = relative(repoRoot(), paths.shippedRuns());
+  const parts = [...counts].map(([dir, k]) => `${k} from ${dir}${dir.startsWith(shipped) ? ' (shipped with the repository; data/runs/README.md says how to regenerate them)' : ''}`);
+  return `Paper-scale runs: ${parts.join(', ')}.`;
 }
 
 /** Below this share of T#μ, a mode of One-to-Many's target counts as missed (the map collapsed onto the other). */

@@ -63,3 +63,14 @@ test('Table 1: the collapse note counts, per scale and method, the One-to-Many s
   const perp = cell(2, 'perpendicular', [0.2], [0.006]);
   assert.equal(table1Report('quick', perp, perp).notes.some((n) => n.startsWith('One-to-Many, seeds')), false);
 });
+
+test('Table 1: a note says where the paper-scale runs came from, shipped runs named as such', async () => {
+  const { paths } = await import('../../lib/paths');
+  const { join } = await import('node:path');
+  const shipped = join(paths.shippedRuns(), 'table1', 'paper');
+  const own = join(paths.results(), 'table1', 'paper');
+  const paper = [...cell(16, 'one-to-many', [0.91, 1.39], [1.0]).map((r) => ({ ...r, from: shipped })), { ...run(2, 'perpendicular', 'OTM', 0, 1.28), from: own }];
+  const note = table1Report('quick', cell(16, 'one-to-many', [2.9], [1.0]), paper).notes.find((n) => n.startsWith('Paper-scale runs:'));
+  assert.equal(note, 'Paper-scale runs: 3 from data/runs/table1/paper (shipped with the repository; data/runs/README.md says how to regenerate them), 1 from results/table1/paper.');
+  assert.equal(table1Report('quick', cell(16, 'one-to-many', [2.9], [1.0]), []).notes.some((n) => n.startsWith('Paper-scale runs:')), false);
+});
