@@ -34,9 +34,11 @@ export interface SweepOptions {
   readonly log?: (line: string) => void;
 }
 
+const missingResult = (cell: Cell): CellResult => ({ id: cell.id, factors: cell.factors, status: 'missing' });
+
 function cellResult(cell: Cell, dir: string): CellResult {
   const r = readRunRecord(join(dir, cell.id));
-  if (!r || r.configHash !== configHash(cell.config)) return { id: cell.id, factors: cell.factors, status: 'missing' };
+  if (!r || r.configHash !== configHash(cell.config)) return missingResult(cell);
   return { id: cell.id, factors: cell.factors, status: r.status, divergedAt: r.divergedAt, trainSeconds: r.trainSeconds, metrics: r.metrics, backend: r.backend.choice, from: dir };
 }
 
@@ -47,13 +49,7 @@ function cellResult(cell: Cell, dir: string): CellResult {
  */
 export function readResults(experiment: string, scale: Scale, dirs: string | readonly string[]): CellResult[] {
   const list = typeof dirs === 'string' ? [dirs] : dirs;
-  return getExperiment(experiment).cells(scale).map((c) => {
-    for (const dir of list) {
-      const r = cellResult(c, dir);
-      if (r.status !== 'missing') return r;
-    }
-    return { id: c.id, factors: c.factors, status: 'missing' };
-  });
+  return getExperiment(experiment).cells(scale).map((c) => list.map((dir) => cellResult(c, dir)).find((r) => r.status !== 'missing') ?? missingResult(c));
 }
 
 /**
@@ -159,7 +155,7 @@ export function mergeShards(dirs: readonly string[], out: string): { experiment:
   const results = cells.map((cell) => {
     const found = dirs.map((dir) => ({ dir, result: cellResult(cell, dir) })).filter((f) => f.result.status !== 'missing');
     const best = found.find((f) => f.result.status === 'completed') ?? found[0];
-    if (!best) return { id: cell.id, factors: cell.factors, status: 'missing' as const };
+    if (!best) return missingResult(cell);
     copyRun(join(best.dir, cell.id), join(out, cell.id));
     return best.result;
   });

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { CellResult, RunMetrics } from '../../lib/experiments';
+import { paths } from '../../lib/paths';
 import { orderingOf, table1Report } from '../../lib/reports/trained';
 
 /** A finished Table 1 run with D_target = v (the other metrics are placeholders). */
@@ -64,9 +66,7 @@ test('Table 1: the collapse note counts, per scale and method, the One-to-Many s
   assert.equal(table1Report('quick', perp, perp).notes.some((n) => n.startsWith('One-to-Many, seeds')), false);
 });
 
-test('Table 1: a note says where the paper-scale runs came from, shipped runs named as such', async () => {
-  const { paths } = await import('../../lib/paths');
-  const { join } = await import('node:path');
+test('Table 1: a note says where the paper-scale runs came from, shipped runs named as such', () => {
   const shipped = join(paths.shippedRuns(), 'table1', 'paper');
   const own = join(paths.results(), 'table1', 'paper');
   const paper = [...cell(16, 'one-to-many', [0.91, 1.39], [1.0]).map((r) => ({ ...r, from: shipped })), { ...run(2, 'perpendicular', 'OTM', 0, 1.28), from: own }];
