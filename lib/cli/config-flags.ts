@@ -22,6 +22,7 @@ export const CONFIG_FLAGS: FlagSpecs = {
   hidden: { kind: 'string', value: 'W[,W…]', help: 'hidden widths of both networks, e.g. 1024 or 256,256' },
   'sigma-max': { kind: 'number', value: 'S', help: 'OTP: initial noise level σ_max' },
   'sigma-min': { kind: 'number', value: 'S', help: 'OTP: final noise level σ_min' },
+  'sigma-period': { kind: 'integer', value: 'P', help: 'OTP: iterations per noise level (Eq. 38; scale it with --iterations)' },
   'checkpoint-every': { kind: 'integer', value: 'N', help: 'write a checkpoint every N iterations' },
   seed: { kind: 'integer', value: 'S', help: 'random seed' },
 };
@@ -44,6 +45,10 @@ function parseHidden(s: string): number[] {
     throw new UserError(`--hidden ${s}: expected positive integers separated by commas, e.g. 1024 or 256,256`);
   }
   return widths;
+}
+
+function optional<K extends string>(key: K, v: number | undefined): Partial<Record<K, number>> {
+  return v === undefined ? {} : ({ [key]: v } as Partial<Record<K, number>>);
 }
 
 /** The flags given, as a partial config (validated like a file). */
@@ -76,8 +81,11 @@ export function configFromFlags(a: ParsedArgs): TrainConfigInput {
     c.potential = { hidden: h };
     c.map = { hidden: h };
   }
-  const sMax = flagNumber(a, 'sigma-max');
-  const sMin = flagNumber(a, 'sigma-min');
-  if (sMax !== undefined || sMin !== undefined) c.smoothing = { ...(sMax !== undefined ? { sigmaMax: sMax } : {}), ...(sMin !== undefined ? { sigmaMin: sMin } : {}) };
+  const smoothing = {
+    ...optional('sigmaMax', flagNumber(a, 'sigma-max')),
+    ...optional('sigmaMin', flagNumber(a, 'sigma-min')),
+    ...optional('period', flagNumber(a, 'sigma-period')),
+  };
+  if (Object.keys(smoothing).length) c.smoothing = smoothing;
   return validateConfigInput(c, 'command-line flags');
 }

@@ -20,6 +20,11 @@ export { publishReport, showVerdicts, reportText, loadCellSamples, transportPane
 export type { Report, ReportTable, ReportFigure, CellSamples } from './report';
 export { lowerClaim, predicateClaim, summaryAt, dTarget, dCost, floorOf } from './claims';
 
+/** An experiment's runs at a scale, from results/ where the user ran them, else from the shipped data/runs. */
+function readChecks(experiment: string, scale: Scale) {
+  return readResults(experiment, scale, [join(paths.results(), experiment, scale), join(paths.shippedRuns(), experiment, scale)]);
+}
+
 type Builder = (scale: Scale, resultsDir: string) => Report | Promise<Report>;
 
 const BUILDERS: Record<string, Builder> = {
@@ -27,7 +32,12 @@ const BUILDERS: Record<string, Builder> = {
   fig3: (scale, dir) => transportGridReport('fig3', scale, readResults('fig3', scale, dir), dir),
   fig5: (scale, dir) => transportGridReport('fig5', scale, readResults('fig5', scale, dir), dir),
   'weak-ot': (scale, dir) => transportGridReport('weak-ot', scale, readResults('weak-ot', scale, dir), dir),
-  table1: (scale, dir) => table1Report(scale, readResults('table1', scale, dir), scale === 'paper' ? [] : readResults('table1', 'paper', [join(paths.results(), 'table1', 'paper'), join(paths.shippedRuns(), 'table1', 'paper')])),
+  // Beside its own scale, Table 1's report reads the runs that check it: the paper scale's and the tenth-of-paper
+  // runs ('table1-tenth' at its quick scale), each from results/ first, else from the ones shipped in data/runs.
+  table1: (scale, dir) =>
+    scale === 'paper'
+      ? table1Report(scale, readResults('table1', scale, dir))
+      : table1Report(scale, readResults('table1', scale, dir), readChecks('table1', 'paper'), readChecks('table1-tenth', 'quick')),
   table3: (scale, dir) => table3Report(scale, readResults('table3', scale, dir), dir),
   table4: (scale, dir) => table4Report(scale, readResults('table4', scale, dir)),
   mnist: async (scale, dir) => {

@@ -165,41 +165,59 @@ export function orderingOf(results: readonly CellResult[], dim: number, pair: st
   return 'about equal';
 }
 
+/** How rows and notes name the runs of the 'table1-tenth' experiment. */
+export const TENTH_NAME = 'tenth of the paper scale';
+
+/** Runs of Table 1's cells at a scale shorter than the paper's, compared with the paper scale. */
+export interface ShorterScale {
+  /** As rows and notes name it, e.g. 'quick scale'. */
+  readonly name: string;
+  /** The verdict's claim: whether this scale gives the paper scale's orderings. */
+  readonly claim: string;
+  readonly results: readonly CellResult[];
+}
+
+const finished = (rs: readonly CellResult[]) => rs.filter((r) => r.status === 'completed' || r.status === 'diverged');
+
+/** The shorter scales to show for a cell: the first (the report's own) always, the others where they ran it. */
+const scalesAt = (shorter: readonly ShorterScale[], dim: number, pair: string) => shorter.filter((s, i) => i === 0 || selectCells(s.results, { dim, pair }).length > 0);
+
 /**
- * Quick vs paper scale on the cells run at both (the paper scale's results are read from their own folder):
- * each cell's D_target at both scales, and whether the ordering of OTP and OTM (orderingOf) comes out the same.
+ * Shorter scales vs the paper scale on the cells run at the paper scale (read from their own folders): each
+ * cell's D_target at every scale, and, per shorter scale, whether the ordering of OTP and OTM (orderingOf) comes
+ * out the same. A shorter scale with no run of a cell adds neither a row nor a check for it.
  */
-function scaleAgreement(published: PublishedTable, quick: readonly CellResult[], paperScale: readonly CellResult[]): { rows: ComparisonRow[]; verdict: Verdict | null; notes: string[] } {
-  const done = paperScale.filter((r) => r.status === 'completed' || r.status === 'diverged');
+function scaleAgreement(published: PublishedTable, shorter: readonly ShorterScale[], paperScale: readonly CellResult[]): { rows: ComparisonRow[]; verdicts: Verdict[]; notes: string[] } {
+  const done = finished(paperScale);
   const rows: ComparisonRow[] = [];
-  const checks: Array<{ cell: string; holds: boolean; detail: string; seeds: number }> = [];
+  const checks = shorter.map(() => [] as Array<{ cell: string; holds: boolean; detail: string; seeds: number }>);
   const cells = new Map(done.map((r) => [`${r.factors.dim}|${r.factors.pair}`, { dim: Number(r.factors.dim), pair: String(r.factors.pair) }]));
   for (const { dim, pair } of cells.values()) {
+    const label = `d=${dim} ${TITLES[pair] ?? pair}`;
     for (const m of ['OTM', 'OTM-s', 'OTP']) {
       const at = (rs: readonly CellResult[]) => summaryAt(rs, { dim, pair, method: m }, dTarget);
       const p = at(done);
       if (p.count + p.diverged === 0) continue;
       const paperValue = publishedValue(published, { dim, pair, method: m }, 'dTarget');
-      const label = `d=${dim} ${TITLES[pair] ?? pair} ${m}`;
-      rows.push({ cell: `${label}, paper scale (ours)`, metric: 'D_target', paper: typeof paperValue === 'number' ? paperValue : null, ours: p.values, better: 'lower' });
-      rows.push({ cell: `${label}, quick scale (ours)`, metric: 'D_target', paper: typeof paperValue === 'number' ? paperValue : null, ours: at(quick).values, better: 'lower' });
+      const paper = typeof paperValue === 'number' ? paperValue : null;
+      rows.push({ cell: `${label} ${m}, paper scale (ours)`, metric: 'D_target', paper, ours: p.values, better: 'lower' });
+      for (const s of scalesAt(shorter, dim, pair)) rows.push({ cell: `${label} ${m}, ${s.name} (ours)`, metric: 'D_target', paper, ours: at(s.results).values, better: 'lower' });
     }
     const atPaper = orderingOf(done, dim, pair);
-    const atQuick = orderingOf(quick, dim, pair);
-    if (atPaper !== null && atQuick !== null) {
-      const paperSeeds = Math.min(summaryAt(done, { dim, pair, method: 'OTP' }, dTarget).count, summaryAt(done, { dim, pair, method: 'OTM' }, dTarget).count);
-      checks.push({ cell: `d=${dim} ${TITLES[pair] ?? pair}`, seeds: paperSeeds, holds: atPaper === atQuick, detail: `paper scale: ${atPaper}; quick scale: ${atQuick}` });
-    }
+    const paperSeeds = Math.min(summaryAt(done, { dim, pair, method: 'OTP' }, dTarget).count, summaryAt(done, { dim, pair, method: 'OTM' }, dTarget).count);
+    shorter.forEach((s, i) => {
+      const atShorter = orderingOf(s.results, dim, pair);
+      if (atPaper !== null && atShorter !== null) checks[i].push({ cell: label, seeds: paperSeeds, holds: atPaper === atShorter, detail: `paper scale: ${atPaper}; ${s.name}: ${atShorter}` });
+    });
   }
-  const collapse = collapseNote(quick, done, [...cells.values()].filter((c) => c.pair === 'one-to-many'));
-  const verdict = checks.length
-    ? predicateClaim(`This book: the quick scale gives the same ordering of OTP and OTM (OTP lower, OTM lower, or within ${SCALE_TIE_FACTOR}× of each other) as the paper scale, on the cells run at both`, checks)
-    : null;
-  return { rows, verdict, notes: [...(collapse ? [collapse] : []), ...(done.length ? [provenanceNote(done)] : [])] };
+  const verdicts = shorter.flatMap((s, i) => (checks[i].length ? [predicateClaim(s.claim, checks[i])] : []));
+  const collapse = collapseNote(shorter, done, [...cells.values()].filter((c) => c.pair === 'one-to-many'));
+  const sources = [...(done.length ? [provenanceNote('Paper-scale runs', done)] : []), ...shorter.slice(1).filter((s) => s.results.length).map((s) => provenanceNote(`Runs at the ${s.name}`, s.results))];
+  return { rows, verdicts, notes: [...(collapse ? [collapse] : []), ...sources] };
 }
 
-/** Where the paper-scale runs were read from: a reader must be able to tell shipped runs from their own. */
-function provenanceNote(runs: readonly CellResult[]): string {
+/** Where runs were read from: a reader must be able to tell shipped runs from their own. */
+function provenanceNote(what: string, runs: readonly CellResult[]): string {
   const counts = new Map<string, number>();
   for (const r of runs) {
     const from = r.from ? relative(repoRoot(), r.from) || '.' : 'unknown';
@@ -207,7 +225,7 @@ function provenanceNote(runs: readonly CellResult[]): string {
   }
   const shipped = relative(repoRoot(), paths.shippedRuns());
   const parts = [...counts].map(([dir, k]) => `${k} from ${dir}${dir.startsWith(shipped) ? ' (shipped with the repository; data/runs/README.md says how to regenerate them)' : ''}`);
-  return `Paper-scale runs: ${parts.join(', ')}.`;
+  return `${what}: ${parts.join(', ')}.`;
 }
 
 /** Below this share of T#μ, a mode of One-to-Many's target counts as missed (the map collapsed onto the other). */
@@ -221,17 +239,20 @@ function collapsedSeeds(results: readonly CellResult[], where: { dim: number; pa
 }
 
 /**
- * Where One-to-Many is run at both scales, how many seeds of each method collapsed onto one mode: the failure
- * the paper describes happens seed by seed, so a mean over seeds alone hides how often it happens.
+ * Where One-to-Many is run at the paper scale, how many seeds of each method collapsed onto one mode at each
+ * scale: the failure the paper describes happens seed by seed, so a mean over seeds alone hides how often.
  */
-function collapseNote(quick: readonly CellResult[], paperScale: readonly CellResult[], cells: ReadonlyArray<{ dim: number; pair: string }>): string | null {
+function collapseNote(shorter: readonly ShorterScale[], paperScale: readonly CellResult[], cells: ReadonlyArray<{ dim: number; pair: string }>): string | null {
   if (!cells.length) return null;
-  const parts = cells.map(({ dim, pair }) => `d = ${dim}: ${['OTM', 'OTP'].map((method) => `${method} ${collapsedSeeds(quick, { dim, pair, method })} seeds at the quick scale, ${collapsedSeeds(paperScale, { dim, pair, method })} at the paper scale`).join('; ')}`);
+  const parts = cells.map(({ dim, pair }) => {
+    const per = (method: string) => [...scalesAt(shorter, dim, pair).map((s) => `${collapsedSeeds(s.results, { dim, pair, method })}${s === shorter[0] ? ' seeds' : ''} at the ${s.name}`), `${collapsedSeeds(paperScale, { dim, pair, method })} at the paper scale`].join(', ');
+    return `d = ${dim}: ${['OTM', 'OTP'].map((method) => `${method} ${per(method)}`).join('; ')}`;
+  });
   return `One-to-Many, seeds whose T#μ puts under ${COLLAPSE_SHARE * 100}% of its mass on one of the two modes (a collapse onto the other): ${parts.join('. ')}.`;
 }
 
 /** OTP Table 1: D_cost and D_target of OTM, OTM-s, OTP on Perpendicular and One-to-Many, d = 2…256. */
-export function table1Report(scale: Scale, results: readonly CellResult[], paperScaleResults: readonly CellResult[] = []): Report {
+export function table1Report(scale: Scale, results: readonly CellResult[], paperScaleResults: readonly CellResult[] = [], tenthResults: readonly CellResult[] = []): Report {
   const published = loadPublished('otp-table1');
   const dims = [...new Set(results.map((r) => Number(r.factors.dim)))].sort((a, b) => a - b);
   const methods = ['OTM', 'OTM-s', 'OTP'];
@@ -259,15 +280,25 @@ export function table1Report(scale: Scale, results: readonly CellResult[], paper
       }),
     ),
   ];
-  const agreement = scale === 'paper' ? null : scaleAgreement(published, results, paperScaleResults);
-  if (agreement?.verdict) verdicts.push(agreement.verdict);
+  const agreement =
+    scale === 'paper'
+      ? null
+      : scaleAgreement(
+          published,
+          [
+            { name: `${scale} scale`, claim: `This book: the ${scale} scale gives the same ordering of OTP and OTM (OTP lower, OTM lower, or within ${SCALE_TIE_FACTOR}× of each other) as the paper scale, on the cells run at both`, results },
+            { name: TENTH_NAME, claim: `This book: App. E.1's settings with a tenth of its iterations (${describeBudget(BUDGETS['table1-tenth'].quick)}, K_T = 20, lr 1e-4) give the same ordering of OTP and OTM as the paper scale, on the cells run at both`, results: finished(tenthResults) },
+          ],
+          paperScaleResults,
+        );
+  if (agreement) verdicts.push(...agreement.verdicts);
   return {
     experiment: 'table1',
     scale,
     tables: [
       { name: 'table1', caption: 'OTP Table 1: paper vs ours (mean ± sample std over seeds)', rows },
       { name: 'table1-floor', caption: 'Estimation floor of D_target: W2² between two independent target samples of the same n', rows: floors },
-      ...(agreement?.rows.length ? [{ name: 'table1-scales', caption: 'The cells also run at the paper scale (20K iterations, K_T = 20, lr 1e-4): ours at both scales', rows: agreement.rows }] : []),
+      ...(agreement?.rows.length ? [{ name: 'table1-scales', caption: `The cells also run at the paper scale (20K iterations, K_T = 20, lr 1e-4): ours at each scale (the ${TENTH_NAME}: ${BUDGETS['table1-tenth'].quick.iterations} iterations at the paper's settings)`, rows: agreement.rows }] : []),
     ],
     figures: [],
     verdicts,

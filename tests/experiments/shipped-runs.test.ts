@@ -32,8 +32,11 @@ test('every shipped run is a completed run of the cell the registry defines now 
   }
   // Notebook 03's scale comparison rests on these: their absence would make this test pass vacuously.
   const table1 = subdirs(join(root, 'table1', 'paper')).length;
-  assert.ok(table1 >= 14, `expected the 14 paper-scale Table 1 runs under ${root}/table1/paper, found ${table1}`);
-  assert.ok(checked >= table1);
+  assert.ok(table1 >= 18, `expected the 18 paper-scale Table 1 runs under ${root}/table1/paper, found ${table1}`);
+  // And so does its check of the quick scale's step: App. E.1's settings with a tenth of the iterations.
+  const tenth = subdirs(join(root, 'table1-tenth', 'quick')).length;
+  assert.equal(tenth, getExperiment('table1-tenth').cells('quick').length, `expected every table1-tenth quick cell under ${root}/table1-tenth/quick, found ${tenth}`);
+  assert.ok(checked >= table1 + tenth);
 });
 
 test('readResults takes each cell from the first folder holding a run of its configuration', () => {

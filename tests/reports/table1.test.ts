@@ -74,3 +74,36 @@ test('Table 1: a note says where the paper-scale runs came from, shipped runs na
   assert.equal(note, 'Paper-scale runs: 3 from data/runs/table1/paper (shipped with the repository; data/runs/README.md says how to regenerate them), 1 from results/table1/paper.');
   assert.equal(table1Report('quick', cell(16, 'one-to-many', [2.9], [1.0]), []).notes.some((n) => n.startsWith('Paper-scale runs:')), false);
 });
+
+test('Table 1: the tenth-of-paper runs get their own rows, agreement verdict and collapse counts', () => {
+  const withShares = (r: CellResult, shares: [number, number]): CellResult => ({ ...r, metrics: { ...(r.metrics as RunMetrics), modes: { shares } } as unknown as RunMetrics });
+  const quick = [...cell(16, 'one-to-many', [2.9, 2.5, 2.8], [0.93, 1.0, 1.0]), ...cell(2, 'perpendicular', [0.2, 0.3], [0.006, 0.007])];
+  const paper = [...cell(16, 'one-to-many', [0.91, 0.91], [1.0, 0.92]), ...cell(2, 'perpendicular', [1.28], [0.001])];
+  // Only runs that carry mode shares are counted in the collapse note (the quick and paper runs here carry none).
+  // The tenth runs cover d = 16 only: agreeing there, and adding no row or check for d = 2 Perpendicular.
+  const tenth = [withShares(run(16, 'one-to-many', 'OTM', 0, 1.07), [0.5, 0.5]), withShares(run(16, 'one-to-many', 'OTM', 1, 3.1), [0.01, 0.99]), run(16, 'one-to-many', 'OTP', 0, 1.0)];
+  const report = table1Report('quick', quick, paper, tenth);
+  const claim = (prefix: string) => report.verdicts.find((v) => v.claim.startsWith(prefix));
+  const quickVerdict = claim('This book: the quick scale');
+  assert.ok(quickVerdict);
+  assert.match(quickVerdict.detail, /paper scale: about equal; quick scale: OTP lower/);
+  const tenthVerdict = claim("This book: App. E.1's settings with a tenth");
+  assert.ok(tenthVerdict, 'no tenth-of-paper verdict');
+  assert.match(tenthVerdict.claim, /2000 outer iterations, K_T = 20, lr 1e-4/);
+  // OTM's mean over the tenth seeds (2.09) is over 1.5× OTP's 1.0: not the paper scale's "about equal".
+  assert.equal(tenthVerdict.verdict, 'not reproduced');
+  assert.match(tenthVerdict.detail, /paper scale: about equal; tenth of the paper scale: OTP lower/);
+  assert.doesNotMatch(tenthVerdict.detail, /Perpendicular/);
+  const rows = report.tables.find((t) => t.name === 'table1-scales')?.rows ?? [];
+  assert.deepEqual(rows.find((r) => r.cell === 'd=16 One-to-Many OTM, tenth of the paper scale (ours)')?.ours, [1.07, 3.1]);
+  assert.equal(rows.some((r) => r.cell.startsWith('d=2 Perpendicular') && r.cell.includes('tenth')), false);
+  assert.ok(rows.some((r) => r.cell === 'd=2 Perpendicular OTM, quick scale (ours)'));
+  const note = report.notes.find((n) => n.startsWith('One-to-Many, seeds'));
+  assert.ok(note);
+  assert.match(note, /d = 16: OTM 0 of 0 seeds at the quick scale, 1 of 2 at the tenth of the paper scale, 0 of 0 at the paper scale; OTP 0 of 0 seeds at the quick scale, 0 of 0 at the tenth/);
+  // Where the tenth runs came from is said, as for the paper scale's.
+  assert.ok(report.notes.some((n) => n.startsWith('Runs at the tenth of the paper scale: 3 from unknown')));
+  // An agreeing tenth set is reproduced.
+  const agreeing = table1Report('quick', quick, paper, cell(16, 'one-to-many', [1.07, 1.05], [1.0, 0.97]));
+  assert.equal(agreeing.verdicts.find((v) => v.claim.startsWith("This book: App. E.1's"))?.verdict, 'reproduced');
+});
