@@ -57,9 +57,14 @@ export function reportNames(): string[] {
   return Object.keys(BUILDERS);
 }
 
+/** Experiments whose runs only check another's, and so appear in that experiment's report. */
+const REPORTED_IN: Readonly<Record<string, string>> = { 'table1-tenth': 'table1' };
+
 /** The report of an experiment from the results in `resultsDir` (cells not run yet show as missing). */
 export async function buildReport(experiment: string, scale: Scale, resultsDir: string): Promise<Report> {
   const b = BUILDERS[experiment];
+  const host = REPORTED_IN[experiment];
+  if (!b && host) throw new UserError(`'${experiment}' has no report of its own: its runs appear in ${host}'s (otbook report ${host} --scale ${scale})`);
   if (!b) throw new UserError(`no report for '${experiment}'; reports: ${reportNames().join(', ')}`);
   return b(scale, resultsDir);
 }

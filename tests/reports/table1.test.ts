@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { CellResult, RunMetrics } from '../../lib/experiments';
+import { listExperiments } from '../../lib/experiments/registry';
 import { paths } from '../../lib/paths';
+import { buildReport, reportNames } from '../../lib/reports';
 import { orderingOf, table1Report } from '../../lib/reports/trained';
 
 /** A finished Table 1 run with D_target = v (the other metrics are placeholders). */
@@ -106,4 +108,12 @@ test('Table 1: the tenth-of-paper runs get their own rows, agreement verdict and
   // An agreeing tenth set is reproduced.
   const agreeing = table1Report('quick', quick, paper, cell(16, 'one-to-many', [1.07, 1.05], [1.0, 0.97]));
   assert.equal(agreeing.verdicts.find((v) => v.claim.startsWith("This book: App. E.1's"))?.verdict, 'reproduced');
+});
+
+test('every experiment has a report, or building one names the report its runs appear in', async () => {
+  const own = new Set(reportNames());
+  const hosted = listExperiments().filter((e) => !own.has(e.name));
+  assert.deepEqual(hosted.map((e) => e.name), ['table1-tenth']);
+  await assert.rejects(buildReport('table1-tenth', 'quick', '/nonexistent'), /'table1-tenth' has no report of its own: its runs appear in table1's \(otbook report table1 --scale quick\)/);
+  await assert.rejects(buildReport('table9', 'quick', '/nonexistent'), /no report for 'table9'; reports: fig1, /);
 });
