@@ -79,8 +79,8 @@ const TABLE1_QUICK: ScaleBudget = { iterations: 1000, innerSteps: 10, lr: 1e-3, 
  * App. E.1's hyperparameters exactly (K_T = 20, lr 1e-4) with a tenth of its iterations: the check that the quick
  * scale's disagreement with the paper scale on d = 16 One-to-Many comes from the quick scale's step, not from
  * shortening as such. Measured here, two at a time: a d = 16 cell costs 67–77 s at this budget against 20–23 s at
- * TABLE1_QUICK (d = 2: ~25 s against ~8 s): ~16 more minutes if every cell at d ≤ 16 used it (a 31.6-minute
- * book would take ~48, a 39-minute one ~56; ~9 more at d = 16 alone), over the book's 45. So the book reads its
+ * TABLE1_QUICK (d = 2: ~25 s against ~8 s): ~16 more minutes if every cell at d ≤ 16 used it (a 33.5-minute
+ * book would take ~50, a 39-minute one ~56; ~9 more at d = 16 alone), over the book's 45. So the book reads its
  * runs, shipped in data/runs, instead.
  */
 const TENTH_OF_PAPER: ScaleBudget = { iterations: 2000, seeds: [0, 1, 2] };
