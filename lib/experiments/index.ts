@@ -10,7 +10,7 @@ export { runTraining, evaluateSavedRun, readRunConfig, readRunRecord, configHash
 export type { RunRecord, RunOptions, RunOutcome } from './runner';
 export { listExperiments, getExperiment, shardCells, parseShard, BUDGETS } from './registry';
 export type { Cell, Experiment, ScaleBudget } from './registry';
-export { runExperiment, readResults, mergeShards } from './sweep';
+export { runExperiment, readResults, mergeShards, isFinished } from './sweep';
 export type { CellResult, SweepOptions } from './sweep';
 export { estimateExperiment, formatEstimate } from './estimate';
 export type { Estimate } from './estimate';

@@ -19,6 +19,8 @@ export interface Experiment {
   readonly title: string;
   /** Where in the papers the experiment comes from. */
   readonly source: string;
+  /** Set where the experiment's runs only check another's: the experiment whose report shows them. */
+  readonly reportedIn?: string;
   cells(scale: Scale): Cell[];
 }
 
@@ -202,6 +204,7 @@ const EXPERIMENTS: Experiment[] = [
     name: 'table1-tenth',
     title: "Table 1's cells run at both scales (d = 2 and 16), at App. E.1's settings with a tenth of its iterations (quick)",
     source: 'OTP Table 1 (Sec. 5.1), settings of App. E.1; the check of the quick scale in notebook 03',
+    reportedIn: 'table1',
     cells: (scale) => grid(BUDGETS['table1-tenth'], scale, TENTH_ROWS, [OTM, OTP]),
   },
   {

@@ -21,6 +21,11 @@ export interface CellResult {
   readonly from?: string;
 }
 
+/** A run that ended, completed or diverged: a sweep keeps it rather than retraining, and reports count it. */
+export function isFinished(r: Pick<CellResult, 'status'>): boolean {
+  return r.status === 'completed' || r.status === 'diverged';
+}
+
 export interface SweepOptions {
   readonly scale: Scale;
   readonly out: string;
@@ -81,7 +86,7 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
       if (options.queue && !claim(claims, cell.id)) continue; // another worker has it
       handled.add(cell.id);
       const existing = cellResult(cell, options.out);
-      if (existing.status === 'completed' || existing.status === 'diverged') {
+      if (isFinished(existing)) {
         log(`[${done}/${mine.length}] ${cell.id}: ${existing.status} (kept)`);
         continue;
       }

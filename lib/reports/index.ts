@@ -1,6 +1,7 @@
 import type { Scale } from '../book/scale';
 import { UserError } from '../cli/errors';
 import { join } from 'node:path';
+import { listExperiments } from '../experiments/registry';
 import { readResults } from '../experiments/sweep';
 import { paths } from '../paths';
 import { failureCasesReport } from './failure-cases';
@@ -57,13 +58,10 @@ export function reportNames(): string[] {
   return Object.keys(BUILDERS);
 }
 
-/** Experiments whose runs only check another's, and so appear in that experiment's report. */
-const REPORTED_IN: Readonly<Record<string, string>> = { 'table1-tenth': 'table1' };
-
 /** The report of an experiment from the results in `resultsDir` (cells not run yet show as missing). */
 export async function buildReport(experiment: string, scale: Scale, resultsDir: string): Promise<Report> {
   const b = BUILDERS[experiment];
-  const host = REPORTED_IN[experiment];
+  const host = listExperiments().find((e) => e.name === experiment)?.reportedIn;
   if (!b && host) throw new UserError(`'${experiment}' has no report of its own: its runs appear in ${host}'s (otbook report ${host} --scale ${scale})`);
   if (!b) throw new UserError(`no report for '${experiment}'; reports: ${reportNames().join(', ')}`);
   return b(scale, resultsDir);

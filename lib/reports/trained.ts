@@ -4,7 +4,7 @@ import type { Scale } from '../book/scale';
 import { formatSummary, selectCells, summarize } from '../experiments/compare';
 import { loadPublished, publishedValue, type PublishedTable } from '../experiments/published';
 import { BUDGETS, describeBudget } from '../experiments/registry';
-import type { CellResult } from '../experiments/sweep';
+import { isFinished, type CellResult } from '../experiments/sweep';
 import { paths, repoRoot } from '../paths';
 import { panelGrid, type Panel } from '../plots';
 import type { ComparisonRow } from '../tables';
@@ -177,7 +177,7 @@ export interface ShorterScale {
   readonly results: readonly CellResult[];
 }
 
-const finished = (rs: readonly CellResult[]) => rs.filter((r) => r.status === 'completed' || r.status === 'diverged');
+const finished = (rs: readonly CellResult[]) => rs.filter(isFinished);
 
 /** The shorter scales to show for a cell: the first (the report's own) always, the others where they ran it. */
 const scalesAt = (shorter: readonly ShorterScale[], dim: number, pair: string) => shorter.filter((s, i) => i === 0 || selectCells(s.results, { dim, pair }).length > 0);
