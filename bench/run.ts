@@ -19,7 +19,7 @@ import { formatOtBenchmark, runOtBenchmark } from './ot/assignment-vs-scipy';
 import { paths } from '../lib/paths';
 import { profileKernels } from './profile';
 import type { BenchImpl } from './standin';
-import type { NotebookRun } from '../lib/book/runner';
+import type { NotebookRun } from '../lib/book/records';
 import { variants, type Variant } from './variants';
 
 interface Options {

@@ -15,6 +15,7 @@
  * plots        Plotly figures: show (inline in notebooks), save (PNG/SVG/HTML through Chromium)
  * tables       result tables (danfojs-node): shown in notebooks, saved as CSV
  * experiments  configs (JSON Schema), paper experiments at smoke/quick/paper scale, runner, shards
+ * verdicts     the rule that turns runs into a verdict on a claim
  * reports      each experiment's comparison with the paper: tables, figures, verdicts (`otbook report`)
  * book         the notebook runner behind `otbook book`
  */
@@ -31,6 +32,7 @@ export * as plots from './plots';
 export * as tables from './tables';
 export * as experiments from './experiments';
 export * as book from './book';
+export * as verdicts from './verdicts';
 export * as reports from './reports';
 export { versions } from './versions';
-export { UserError } from './cli/errors';
+export { UserError } from './errors';

@@ -2,8 +2,9 @@ import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from '../paths';
-import { isScale, type Scale } from './scale';
-import type { Verdict } from './index-page';
+import { isScale, type Scale } from '../experiments/scale';
+import type { Verdict } from '../verdicts/types';
+import { TRAINING_FILE, type TrainingRecord } from './records';
 import { readResults, runExperiment, type CellResult } from '../experiments/sweep';
 
 /** What a notebook needs to know about the run it is part of. */
@@ -56,19 +57,6 @@ export function recordVerdicts(ctx: BookContext, verdicts: readonly Verdict[]): 
   writeFileSync(join(ctx.figuresDir, 'verdicts.json'), `${JSON.stringify(list, null, 2)}\n`);
 }
 
-/**
- * One experiment grid run by a notebook: how many of its cells this run produced (trained, or copied from an
- * identical finished run of another experiment); the rest were found finished in its results folder.
- */
-export interface TrainingRecord {
-  readonly experiment: string;
-  readonly cells: number;
-  readonly produced: number;
-  readonly seconds: number;
-}
-
-/** figures/<notebook>/training.json: the grids the notebook ran this time (the book runner clears it first). */
-export const TRAINING_FILE = 'training.json';
 
 function recordTraining(ctx: BookContext, rec: TrainingRecord): void {
   const f = join(ctx.figuresDir, TRAINING_FILE);
@@ -84,12 +72,22 @@ function recordTraining(ctx: BookContext, rec: TrainingRecord): void {
 export async function runBookExperiment(ctx: BookContext, experiment: string): Promise<CellResult[]> {
   const t0 = Date.now();
   const missingBefore = readResults(experiment, ctx.scale, ctx.resultsDir(experiment)).filter((r) => r.status === 'missing').length;
-  const results = await runExperiment(experiment, {
-    scale: ctx.scale,
-    out: ctx.resultsDir(experiment),
-    jobs: ctx.jobs,
-    log: (line) => process.stdout.write(`${line}\n`),
-  });
+  // A kernel interrupt (SIGINT) stops the grid after the running cells write their checkpoints.
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.on('SIGINT', onInterrupt);
+  let results: CellResult[];
+  try {
+    results = await runExperiment(experiment, {
+      scale: ctx.scale,
+      out: ctx.resultsDir(experiment),
+      jobs: ctx.jobs,
+      log: (line) => process.stdout.write(`${line}\n`),
+      signal: controller.signal,
+    });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
   const done = results.filter((r) => r.status === 'completed').length;
   const seconds = (Date.now() - t0) / 1000;
   const produced = Math.max(0, missingBefore - results.filter((r) => r.status === 'missing').length);

@@ -1,15 +1,10 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { paths } from '../paths';
-import type { NotebookRun } from './runner';
-import type { Scale } from './scale';
+import type { NotebookRun } from './records';
+import type { Verdict } from '../verdicts/types';
+import type { Scale } from '../experiments/scale';
 
-/** A claim of the paper and what the notebook concluded; notebooks write these to figures/<nb>/verdicts.json. */
-export interface Verdict {
-  readonly claim: string;
-  readonly verdict: 'reproduced' | 'not reproduced' | 'partly reproduced' | 'not run here';
-  readonly detail: string;
-}
 
 /** A published table that cannot be re-run here (data/paper/*.json with `notRunHere`). */
 interface PublishedTable {

@@ -1,28 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { paths, repoRoot } from '../paths';
-import type { Scale } from './scale';
-import { TRAINING_FILE, type TrainingRecord } from './context';
+import type { Scale } from '../experiments/scale';
+import { TRAINING_FILE, type NotebookRun, type TrainingRecord } from './records';
 import { writeBookIndex } from './index-page';
 
-export interface NotebookRun {
-  readonly name: string;
-  readonly status: 'ok' | 'failed';
-  readonly seconds: number;
-  /**
-   * Cells the notebook trained (or copied from an identical finished run) in this run, out of the cells of its
-   * grids (absent: it runs no grid). A run that found every cell finished only re-rendered, and its time says
-   * nothing about training.
-   */
-  readonly producedCells?: { readonly produced: number; readonly of: number };
-  readonly html: string;
-  readonly notebook: string;
-  readonly cellIndex?: number;
-  readonly cellSource?: string;
-  readonly error?: string;
-}
 
 export interface BookOptions {
   readonly scale: Scale;

@@ -1,4 +1,4 @@
-import { UserError } from './errors';
+import { UserError } from '../errors';
 
 /** Declarative flags of one subcommand. */
 export type FlagKind = 'string' | 'number' | 'integer' | 'boolean';

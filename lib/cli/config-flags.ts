@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { FlagSpecs, ParsedArgs } from './args';
 import { flagNumber, flagString } from './args';
-import { UserError } from './errors';
+import { UserError } from '../errors';
 import { validateConfigInput, type TrainConfigInput } from '../experiments/config';
 import { METHOD_NAMES } from '../solvers/method';
 

@@ -1,6 +1,7 @@
 import { parseArgs, formatHelp } from './args';
 import type { Command } from './command';
-import { EXIT, UserError } from './errors';
+import { UserError } from '../errors';
+import { EXIT } from './exit-codes';
 
 /** Subcommands, in the order `otbook --help` lists them. Each is loaded only when used. */
 export const COMMANDS = ['train', 'run', 'report', 'map', 'eval', 'w2', 'book', 'merge', 'info'] as const;
@@ -45,7 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof UserError) {
       process.stderr.write(`otbook: error: ${e.message}\n`);
       if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
-      return e.exitCode;
+      return EXIT.usage;
     }
     const err = e instanceof Error ? e : new Error(String(e));
     process.stderr.write(`otbook: internal error: ${err.message}\n`);

@@ -5,7 +5,7 @@
  *    App. E.2 α = 0.1 (MNIST) and 0.001 (image-to-image). `alpha` below is this α.
  *  • The theorems and Examples 1–3 of OTP Sec. 3 use c = ½‖x − y‖², i.e. α = ½ (so their "𝒯(μ, ν) = 1/3" for
  *    Perpendicular at d = 2 is ½·W2² = ½·(2/3)).
- *  • W2² has no α and no ½: W2²(μ, ν) = min_π E_π‖x − y‖² (lib/metrics/closed-forms.ts).
+ *  • W2² has no α and no ½: W2²(μ, ν) = min_π E_π‖x − y‖² (lib/data/closed-forms.ts).
  *    Minimising E α‖x − y‖² gives the same plan for every α > 0; only the value scales by α.
  *  • OTP's metrics (Sec. 5.1) are in W2² units, without α:
  *      D_cost = |W2²(μ, ν) − E_μ‖T(x) − x‖²|  (lib/metrics/discrete.ts: costError, meanTransportCost),
@@ -13,7 +13,7 @@
  *    A solver trained with α reports its learned transport cost as α·E‖T(x) − x‖²: divide by α before comparing.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 
 function checkAlpha(alpha: number): void {
   if (!(alpha > 0) || !Number.isFinite(alpha)) throw new UserError(`quadratic cost: alpha must be a finite number > 0, got ${alpha}`);

@@ -6,7 +6,7 @@
  * (as torch.var does in the NOT code), so Z ≥ 2 when γ > 0. γ = 0 is the strong quadratic cost with α = ½.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 
 function check(x: tf.Tensor, draws: tf.Tensor, gamma: number): number {
   if (!Number.isFinite(gamma) || gamma < 0) throw new UserError(`weak cost: gamma must be a finite number ≥ 0, got ${gamma}`);

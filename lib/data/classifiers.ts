@@ -1,6 +1,6 @@
 /** Mode classifiers of mixture targets (nearest mode), consumed by lib/metrics/modes.ts. */
-import { UserError } from '../cli/errors';
-import type { PointCloud } from './points';
+import { UserError } from '../errors';
+import type { PointCloud } from '../points';
 import type { ModeClassifier } from './types';
 
 export interface NearestModeOptions {

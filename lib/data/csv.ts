@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../cli/errors';
-import type { PointCloud } from './points';
+import { UserError } from '../errors';
+import type { PointCloud } from '../points';
 
 /**
  * Point clouds and weights from CSV files: how users bring their own data to `otbook w2`.

@@ -1,11 +1,11 @@
 /** Gaussians, Gaussian mixtures and the Gaussian → Gaussian pair with its closed-form (Bures) OT map. */
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { Rng } from '../random';
-import { cholesky, isSymmetric, type Matrix } from './linalg';
-import type { PointCloud } from './points';
+import { cholesky, isSymmetric, type Matrix } from '../linalg';
+import type { PointCloud } from '../points';
 import { nearestModeClassifier } from './classifiers';
 import { checkDim, makeSampler, type Pair, type PointMap, type Sampler } from './types';
-import { buresMap, gaussianW2Squared } from '../metrics/closed-forms';
+import { buresMap, gaussianW2Squared } from './closed-forms';
 
 export interface GaussianSpec {
   readonly mean: ArrayLike<number>;

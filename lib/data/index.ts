@@ -1,5 +1,5 @@
-export { pointCloud, pointsToTensor, tensorToPoints, column, slicePoints } from './points';
-export type { PointCloud } from './points';
+export { pointCloud, pointsToTensor, tensorToPoints, column, slicePoints } from '../points';
+export type { PointCloud } from '../points';
 export { sampleTensor, sampleCoupled, applyMap, makeSampler, planOfMap, checkEvenDim, checkDim, checkCount } from './types';
 export type { Sampler, Pair, PointMap, PlanSampler, ModeClassifier } from './types';
 export { nearestModeClassifier, nearestRingClassifier } from './classifiers';

@@ -1,5 +1,5 @@
 /** Narrowing helpers for JSON read from files (no `any`): each names the file and the field when it fails. */
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 
 export type JsonObject = { readonly [key: string]: unknown };
 

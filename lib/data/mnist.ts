@@ -24,9 +24,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import type { Rng } from '../random';
-import type { PointCloud } from './points';
+import type { PointCloud } from '../points';
 import { checkCount, type ModeClassifier, type Pair, type Sampler } from './types';
 
 export const MNIST_COLOURS = ['red', 'green', 'blue'] as const;

@@ -1,5 +1,5 @@
 /** The named pairs: `getPair(name, options)` and `listPairs()`. */
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { gaussianBuresPair, type GaussianSpec } from './gaussian';
 import { mnistCmnistPair, mnistDim, type MnistSplit } from './mnist';
 import { multiPerpendicularPair, oneToManyPair, oneToManySec32Pair, parallelPair, perpendicularPair } from './synthetic';

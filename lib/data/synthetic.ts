@@ -12,9 +12,9 @@
  * W2² is 1 for both (the plan only moves x vertically).
  */
 import type { Rng } from '../random';
-import type { PointCloud } from './points';
+import type { PointCloud } from '../points';
 import { checkEvenDim, makeSampler, type ModeClassifier, type Pair, type PointMap } from './types';
-import { w2SquaredMultiPerpendicular, w2SquaredOneToMany, w2SquaredParallel, w2SquaredPerpendicular } from '../metrics/closed-forms';
+import { w2SquaredMultiPerpendicular, w2SquaredOneToMany, w2SquaredParallel, w2SquaredPerpendicular } from './closed-forms';
 
 /** Fills out[off .. off+n) with U([low, high]) draws. */
 function fillUniformBlock(out: Float32Array, off: number, n: number, rng: Rng, low: number, high: number): void {
@@ -181,7 +181,7 @@ export function multiPerpendicularModes(): ModeClassifier {
 
 /**
  * Multi-Perpendicular ('Grid' in Fig. 3): x = (U([−1,1]^n), ℙ) → y = (ℙ, U([−1,1]^n)),
- * ℙ = Cat((−¾, −¼, ¼, ¾)·e1, uniform). W2² = d/3 − 5/8 (derivation in lib/metrics/closed-forms.ts).
+ * ℙ = Cat((−¾, −¼, ¼, ¾)·e1, uniform). W2² = d/3 − 5/8 (derivation in lib/data/closed-forms.ts).
  */
 export function multiPerpendicularPair(d: number): Pair {
   checkEvenDim('multi-perpendicular', d);

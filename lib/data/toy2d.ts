@@ -16,7 +16,7 @@
  * 8, noise std 0.2, each circle with probability ½ (sklearn-style equal counts, not mass ∝ circumference).
  * DIOTM's values may differ: compare their GCircles numbers with ours only qualitatively.
  */
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { nearestRingClassifier } from './classifiers';
 import { gaussianMixtureSampler, isotropicGaussian, mixtureModes, type GaussianMixtureSampler } from './gaussian';
 import { makeSampler, type Pair, type Sampler } from './types';

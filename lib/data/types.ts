@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../random';
-import { UserError } from '../cli/errors';
-import { pointsToTensor, type PointCloud } from './points';
+import { UserError } from '../errors';
+import { pointsToTensor, type PointCloud } from '../points';
 
 /**
  * A distribution we can draw from. Every draw is seeded through the Rng argument only, so a run that saves

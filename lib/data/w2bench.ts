@@ -9,13 +9,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { repoRoot } from '../paths';
 import type { Rng } from '../random';
 import { DenseIcnn, type DenseIcnnWeights, type QuadraticLayer } from './dense-icnn';
 import { affineMap } from './gaussian';
 import { arrayField, asObject, numberArrayField, numberField, objectField, stringField, type JsonObject } from './json';
-import type { PointCloud } from './points';
+import type { PointCloud } from '../points';
 import { checkCount, makeSampler, type Pair, type PointMap, type Sampler } from './types';
 
 /** The stored constants of a benchmark pair (the definitions its metrics use). */

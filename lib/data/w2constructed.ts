@@ -11,7 +11,7 @@
  * The constants (Var(μ), Var(ν), cost, linear baseline) are Monte-Carlo estimates from a fixed stream of the seed.
  */
 import { Rng } from '../random';
-import { buresMap } from '../metrics/closed-forms';
+import { buresMap } from './closed-forms';
 import { gaussianMixtureSampler, randomCovariance } from './gaussian';
 import { assembleW2Pair, type W2BenchConstants, type W2BenchmarkPair } from './w2bench';
 import { checkDim } from './types';

@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import type { Pair } from '../data/types';
 import { icnnPotential, mlpMap, mlpPotential, residualMap, timePotential, type Potential, type TransportMap } from '../nets';
 import { Rng } from '../random';

@@ -1,5 +1,5 @@
 import Ajv, { type ErrorObject } from 'ajv';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import type { ActivationName } from '../nets';
 import type { MethodName } from '../solvers';
 import type { DiotmRegularizer } from '../solvers/diotm';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { getPair, listPairs } from '../data';
 import { loadCsvPoints } from '../data/csv';
-import type { PointCloud } from '../data/points';
+import type { PointCloud } from '../points';
 import type { Pair, Sampler } from '../data/types';
 import type { Rng } from '../random';
 import type { TrainConfig } from './config';

@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import type { MethodName } from '../solvers';
 import { validateConfigInput, type TrainConfig, type TrainConfigInput } from './config';
 

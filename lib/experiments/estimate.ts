@@ -1,5 +1,5 @@
 import { selectBackend } from '../backend';
-import type { Scale } from '../book/scale';
+import type { Scale } from './scale';
 import { disposeMethod, train } from '../solvers';
 import { buildRun } from './build';
 import type { TrainConfig } from './config';

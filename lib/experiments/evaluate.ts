@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { PointCloud } from '../data/points';
+import type { PointCloud } from '../points';
 import type { Pair } from '../data/types';
 import type { W2BenchmarkPair } from '../data/w2bench';
 import { costError, discreteMapL2, estimationFloor, meanTransportCost, targetError } from '../metrics/discrete';

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { paths } from '../paths';
 
 /** A published value: the factors that locate it (method, pair, dim, …) and its metrics. */

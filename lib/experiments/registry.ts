@@ -1,5 +1,5 @@
-import { UserError } from '../cli/errors';
-import type { Scale } from '../book/scale';
+import { UserError } from '../errors';
+import type { Scale } from './scale';
 import type { MethodName } from '../solvers';
 import type { DiotmRegularizer } from '../solvers/diotm';
 import type { TrainConfig, TrainConfigInput } from './config';
@@ -313,18 +313,4 @@ export function selectCells(all: readonly Cell[], selection: CellSelection): Cel
     cells = cells.filter((c) => wanted.has(c.id));
   }
   return selection.shard ? shardCells(cells, selection.shard) : cells;
-}
-
-export function parseCellList(s: string): string[] {
-  const ids = s.split(',').map((x) => x.trim()).filter((x) => x !== '');
-  if (ids.length === 0) throw new UserError(`--cells '${s}': give cell ids separated by commas, e.g. d2-perpendicular-otm-s0,d2-perpendicular-otp-s0`);
-  return ids;
-}
-
-export function parseShard(s: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(s);
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new UserError(`--shard ${s}: expected i/n with 1 ≤ i ≤ n, e.g. 2/8`);
-  return { index, count };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend, type BackendInfo } from '../backend';
-import { UserError, EXIT } from '../cli/errors';
+import { UserError } from '../errors';
 import { disposeMethod, loadWeights, train, type Progress, type TrainStatus } from '../solvers';
 import { versions } from '../versions';
 import { buildRun } from './build';
@@ -66,7 +66,7 @@ export interface RunOptions {
   /** Label of the progress line (default: method and pair). */
   readonly label?: string;
   readonly onProgress?: (p: Progress) => void;
-  /** Abort signal; when absent, SIGINT/SIGTERM interrupt the run after writing a checkpoint. */
+  /** When it aborts, the run stops after its current iteration and writes a checkpoint ('interrupted'). */
   readonly signal?: AbortSignal;
   readonly quiet?: boolean;
 }
@@ -74,7 +74,6 @@ export interface RunOptions {
 export interface RunOutcome {
   readonly record: RunRecord;
   readonly samples?: RunSamples;
-  readonly exitCode: number;
 }
 
 /**
@@ -89,7 +88,7 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
   const hash = configHash(config);
   const previous = readRunRecord(dir);
   if (options.resume && previous?.status === 'completed' && previous.configHash === hash) {
-    return { record: previous, exitCode: EXIT.ok };
+    return { record: previous };
   }
   if (existsSync(join(dir, RUN_FILES.config)) && options.resume) {
     const old = readRunConfig(dir);
@@ -101,16 +100,6 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
   const { pair, method } = buildRun(config, data);
   const label = options.label ?? `${config.method} ${config.pair ?? pair.name} d=${pair.dim} seed=${config.seed}`;
   const reporter = options.quiet ? null : progressReporter(label);
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    process.stderr.write(`\n${label}: stopping after this iteration and writing a checkpoint (Ctrl-C again to quit now)\n`);
-    controller.abort();
-  };
-  if (!options.signal) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
   try {
     const result = await train(method, pair.source, pair.target, {
       iterations: config.iterations,
@@ -123,7 +112,7 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
       checkpointEvery: config.checkpointEvery,
       resume: options.resume,
       meta: { configHash: hash },
-      signal: options.signal ?? controller.signal,
+      signal: options.signal,
       onProgress: (p) => {
         reporter?.update(p);
         options.onProgress?.(p);
@@ -154,13 +143,8 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
       finishedAt: new Date().toISOString(),
     };
     writeJsonAtomic(join(dir, RUN_FILES.metrics), record);
-    const exitCode = result.status === 'completed' ? EXIT.ok : result.status === 'diverged' ? EXIT.diverged : EXIT.interrupted;
-    return { record, samples, exitCode };
+    return { record, samples };
   } finally {
-    if (!options.signal) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
     disposeMethod(method);
   }
 }

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Scale } from '../book/scale';
-import { UserError } from '../cli/errors';
+import type { Scale } from './scale';
+import { UserError } from '../errors';
 import { paths, repoRoot } from '../paths';
 import type { RunMetrics } from './evaluate';
 import { getExperiment, selectCells, type Cell } from './registry';
@@ -37,6 +37,8 @@ export interface SweepOptions {
   /** Set in worker processes: run the cells of this shard that no other worker has claimed. */
   readonly queue?: boolean;
   readonly log?: (line: string) => void;
+  /** When it aborts, the running cell writes a checkpoint and the sweep stops (workers are asked to stop too). */
+  readonly signal?: AbortSignal;
 }
 
 const missingResult = (cell: Cell): CellResult => ({ id: cell.id, factors: cell.factors, status: 'missing' });
@@ -82,6 +84,7 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
     const completed = indexCompletedRuns([options.out, paths.results()]);
     const handled = new Set<string>();
     for (const cell of mine) {
+      if (options.signal?.aborted) break;
       done++;
       if (options.queue && !claim(claims, cell.id)) continue; // another worker has it
       handled.add(cell.id);
@@ -97,7 +100,7 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
         continue;
       }
       const t0 = Date.now();
-      const { record } = await runTraining(cell.config, join(options.out, cell.id), { resume: true, label: `[${done}/${mine.length}] ${cell.id}`, quiet: process.env.OTBOOK_PROGRESS === 'off' });
+      const { record } = await runTraining(cell.config, join(options.out, cell.id), { resume: true, label: `[${done}/${mine.length}] ${cell.id}`, quiet: process.env.OTBOOK_PROGRESS === 'off', signal: options.signal });
       log(`[${done}/${mine.length}] ${cell.id}: ${record.status}${record.divergedAt !== undefined ? ` at iteration ${record.divergedAt}` : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
     // A queue worker answers for the cells it took; the others are another worker's.
@@ -135,8 +138,15 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
     };
     child.stdout.on('data', relay);
     child.stderr.on('data', relay);
+    const stop = () => child.kill('SIGINT');
+    options.signal?.addEventListener('abort', stop, { once: true });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 || code === 3 ? resolvePromise() : reject(new Error(`worker ${k + 1}/${jobs} (shard ${shard}) exited with ${code}`))));
+    child.on('close', (code) => {
+      options.signal?.removeEventListener('abort', stop);
+      // 3: a cell diverged (recorded in its metrics.json); 130: interrupted on request (checkpoint written).
+      if (code === 0 || code === 3 || (code === 130 && options.signal?.aborted)) resolvePromise();
+      else reject(new Error(`worker ${k + 1}/${jobs} (shard ${shard}) exited with ${code}`));
+    });
   });
 }
 

@@ -7,8 +7,8 @@
  * (The benchmark also reports L2-UVP = 100 for the constant map T = E ν by convention; scoring it here
  * computes the Monte-Carlo value instead, which is 100 only in expectation.)
  */
-import { UserError } from '../cli/errors';
-import type { PointCloud } from '../data/points';
+import { UserError } from '../errors';
+import type { PointCloud } from '../points';
 import type { W2BenchmarkPair } from '../data/w2bench';
 import type { Rng } from '../random';
 

@@ -1,5 +1,5 @@
-import { UserError } from '../cli/errors';
-import type { PointCloud } from '../data/points';
+import { UserError } from '../errors';
+import type { PointCloud } from '../points';
 import { exactW2Squared, type ExactSolver } from '../ot/exact';
 import { checkPointCloud } from '../ot/validate';
 

@@ -1,4 +1,4 @@
-export * from './closed-forms';
+export * from '../data/closed-forms';
 export * from './discrete';
 export * from './benchmark';
 export * from './modes';

@@ -3,8 +3,8 @@
  * ModeClassifier, typically the nearest mode). Detects collapse: One-to-Many sending everything to one of
  * y2 = ±e1, a colouriser that always picks one colour, a generator missing some of the 8 Gaussians.
  */
-import { UserError } from '../cli/errors';
-import type { PointCloud } from '../data/points';
+import { UserError } from '../errors';
+import type { PointCloud } from '../points';
 import type { ModeClassifier } from '../data/types';
 
 export interface ModeShares {

@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { checkCostMatrix } from './validate';
 
 /**

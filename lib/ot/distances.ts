@@ -1,4 +1,4 @@
-import type { PointCloud } from '../data/points';
+import type { PointCloud } from '../points';
 import { checkPointCloud, checkSameDimension } from './validate';
 
 /**

@@ -1,5 +1,5 @@
-import { UserError } from '../cli/errors';
-import type { PointCloud } from '../data/points';
+import { UserError } from '../errors';
+import type { PointCloud } from '../points';
 import { linearSumAssignment, type AssignmentStart } from './assignment';
 import { squaredDistanceMatrix } from './distances';
 import { networkSimplex, type PlanEntry } from './network-simplex';

@@ -1,5 +1,5 @@
-import { UserError } from '../cli/errors';
-import type { PointCloud } from '../data/points';
+import { UserError } from '../errors';
+import type { PointCloud } from '../points';
 
 /**
  * Input checks shared by the discrete-OT entry points. Every failure is a one-line UserError naming the

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { plotlySource } from './plotlyjs';
 
 /**

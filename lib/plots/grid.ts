@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { FONT, axisStyle, baseLayout } from './style';
 import type { Annotation, Axis, Figure, ImageTrace, Layout, ScatterTrace } from './types';
 

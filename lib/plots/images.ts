@@ -1,5 +1,5 @@
-import type { PointCloud } from '../data/points';
-import { UserError } from '../cli/errors';
+import type { PointCloud } from '../points';
+import { UserError } from '../errors';
 import { encodePngRgb } from './png';
 import { FONT } from './style';
 import type { Annotation, Figure, ImageTrace } from './types';

@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { sig4 } from './numbers';
 import { COLORS, axisStyle, baseLayout } from './style';
 import type { Annotation, Datum, Figure, LineStyle, ScatterTrace } from './types';

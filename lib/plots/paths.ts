@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { paths } from '../paths';
 
 /**

@@ -1,12 +1,12 @@
-import type { PointCloud } from '../data/points';
-import { UserError } from '../cli/errors';
+import type { PointCloud } from '../points';
+import { UserError } from '../errors';
 import { sig4, strideIndices } from './numbers';
 import { COLORS, MARKER_SIZE, axisStyle, baseLayout } from './style';
 import type { Datum, Figure, ScatterTrace } from './types';
 
 /**
  * Two coordinates to plot, as 0-based indices into a point (the same convention as `column()` in
- * lib/data/points.ts): `[0, 1]` is the first two coordinates. A paper that says "axes 1 and 33" in 1-based
+ * lib/points.ts): `[0, 1]` is the first two coordinates. A paper that says "axes 1 and 33" in 1-based
  * mathematical notation means `[0, 32]` here; check which convention the paper's code uses.
  */
 export type AxisPair = readonly [number, number];

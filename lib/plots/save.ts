@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { withPlotlyPage } from './browser';
 import { standaloneHtml } from './html';
 import { checkOutputName, figuresDir } from './paths';

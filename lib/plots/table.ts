@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { FONT } from './style';
 import type { Figure } from './types';
 

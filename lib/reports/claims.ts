@@ -1,5 +1,5 @@
-import type { Verdict } from '../book/index-page';
-import { judgeLower, selectCells, summarize, verdictOf, type MetricOf, type SeedSummary } from '../experiments/compare';
+import type { Verdict } from '../verdicts/types';
+import { judgeLower, selectCells, summarize, verdictOf, type MetricOf, type SeedSummary } from '../verdicts/compare';
 import type { CellResult } from '../experiments/sweep';
 
 export const dTarget: MetricOf = (m) => m.dTarget;
@@ -12,7 +12,7 @@ export function summaryAt(results: readonly CellResult[], where: Readonly<Record
 
 /**
  * "`better` has a lower metric than `worse`" over a list of cells (each a set of factors without the method),
- * judged cell by cell on the seeds (lib/experiments/compare.ts).
+ * judged cell by cell on the seeds (lib/verdicts/compare.ts).
  */
 export function lowerClaim(
   claim: string,

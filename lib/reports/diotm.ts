@@ -1,6 +1,6 @@
-import type { Verdict } from '../book/index-page';
-import type { Scale } from '../book/scale';
-import { selectCells, summarize, type MetricOf, type SeedSummary } from '../experiments/compare';
+import type { Verdict } from '../verdicts/types';
+import type { Scale } from '../experiments/scale';
+import { selectCells, summarize, type MetricOf, type SeedSummary } from '../verdicts/compare';
 import { loadPublished, publishedValue, type PublishedTable } from '../experiments/published';
 import type { CellResult } from '../experiments/sweep';
 import { panelGrid, type Panel } from '../plots';

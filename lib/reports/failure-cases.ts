@@ -1,5 +1,5 @@
 import { figure1Pairs, sampleCoupled } from '../data';
-import type { PointCloud } from '../data/points';
+import type { PointCloud } from '../points';
 import type { Pair } from '../data/types';
 import { estimationFloor, targetError } from '../metrics/discrete';
 import { COLORS, panelGrid, transportTraces, type Panel, type ScatterTrace } from '../plots';

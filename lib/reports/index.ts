@@ -1,5 +1,5 @@
-import type { Scale } from '../book/scale';
-import { UserError } from '../cli/errors';
+import type { Scale } from '../experiments/scale';
+import { UserError } from '../errors';
 import { join } from 'node:path';
 import { listExperiments } from '../experiments/registry';
 import { readResults } from '../experiments/sweep';
@@ -17,7 +17,7 @@ export { table4Report } from './table4';
 export { mnistReport, mnistPlanDraws, colourDiversity, planDistinctColours, MNIST_METHODS, COLLAPSE_SHARE, COVER_RANGE, STOCHASTIC_MIN_FRACTION } from './mnist';
 export type { MnistPlanDraws, MethodDraws, PlanDrawOptions } from './mnist';
 export { diotmTable1Report, diotmTable3Report, bestAndWorst, w2Of, l2Of, w2FloorOf, DIOTM_TASKS, DIOTM_TABLE3_TASKS, DIOTM_LAMBDAS, DIOTM_REGULARIZER_LABELS } from './diotm';
-export { publishReport, showVerdicts, reportText, loadCellSamples, transportPanel, cellById } from './report';
+export { reportText, loadCellSamples, transportPanel, cellById } from './report';
 export type { Report, ReportTable, ReportFigure, CellSamples } from './report';
 export { lowerClaim, predicateClaim, summaryAt, dTarget, dCost, floorOf } from './claims';
 

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend } from '../backend';
-import type { Verdict } from '../book/index-page';
-import type { Scale } from '../book/scale';
+import type { Verdict } from '../verdicts/types';
+import type { Scale } from '../experiments/scale';
 import { channelIntensities, digitPreservationError, MNIST_COLOURS, mnistColourClassifier, mnistGreySampler } from '../data/mnist';
-import type { PointCloud } from '../data/points';
+import type { PointCloud } from '../points';
 import { buildRun } from '../experiments/build';
 import { transportPoints } from '../experiments/evaluate';
 import { loadPublished, publishedValue } from '../experiments/published';

@@ -1,14 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BookContext } from '../book/context';
-import { recordVerdicts } from '../book/context';
-import type { Verdict } from '../book/index-page';
-import type { Scale } from '../book/scale';
-import type { PointCloud } from '../data/points';
+import type { Verdict } from '../verdicts/types';
+import type { Scale } from '../experiments/scale';
+import type { PointCloud } from '../points';
 import type { RunSamples } from '../experiments/evaluate';
 import type { CellResult } from '../experiments/sweep';
-import { canDisplay, displayBundle, save, show, transportTraces, type Figure, type Panel } from '../plots';
-import { comparisonTable, saveTable, showTable, tableText, COMPARISON_DISPLAY, type ComparisonRow } from '../tables';
+import { transportTraces, type Figure, type Panel } from '../plots';
+import { comparisonTable, tableText, COMPARISON_DISPLAY, type ComparisonRow } from '../tables';
 
 /** A result table: paper beside ours, one row per (cell, metric). */
 export interface ReportTable {
@@ -81,34 +79,6 @@ export function transportPanel(s: CellSamples | null, title: string, axes: reado
 
 export function cellById(results: readonly CellResult[], id: string): CellResult | undefined {
   return results.find((r) => r.id === id);
-}
-
-/** Shows the report's pieces inline (in a notebook) and saves them under ctx.figuresDir; records the verdicts. */
-export async function publishReport(report: Report, ctx: BookContext, options: { show?: boolean } = {}): Promise<void> {
-  const display = options.show ?? canDisplay();
-  for (const t of report.tables) {
-    const df = comparisonTable(t.rows);
-    saveTable(df, t.name, { dir: ctx.figuresDir });
-    if (display) showTable(df, { columns: COMPARISON_DISPLAY, title: t.caption });
-  }
-  for (const f of report.figures) {
-    await save(f.figure, f.name, { dir: ctx.figuresDir });
-    if (display) show(f.figure);
-  }
-  recordVerdicts(ctx, report.verdicts);
-  if (display) showVerdicts(report);
-}
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** The verdicts as a short list (HTML in a notebook, text elsewhere). */
-export function showVerdicts(report: Report): void {
-  const text = report.verdicts.map((v) => `• ${v.verdict.toUpperCase()}: ${v.claim}\n  ${v.detail}`).join('\n');
-  const notes = report.notes.length ? `\nNotes:\n${report.notes.map((n) => `- ${n}`).join('\n')}` : '';
-  const html = `<ul>${report.verdicts.map((v) => `<li><b>${esc(v.verdict)}</b>: ${esc(v.claim)}<br><small>${esc(v.detail)}</small></li>`).join('')}</ul>${
-    report.notes.length ? `<p><b>Notes</b></p><ul>${report.notes.map((n) => `<li><small>${esc(n)}</small></li>`).join('')}</ul>` : ''
-  }`;
-  if (displayBundle({ 'text/html': html, 'text/plain': text + notes }) === 'none') process.stdout.write(`${text}${notes}\n`);
 }
 
 /** The report as text (the `otbook report` command). */

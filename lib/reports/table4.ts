@@ -1,7 +1,7 @@
-import type { Scale } from '../book/scale';
+import type { Scale } from '../experiments/scale';
 import { getPair } from '../data';
 import type { W2BenchmarkPair } from '../data/w2bench';
-import { formatSummary } from '../experiments/compare';
+import { formatSummary } from '../verdicts/compare';
 import { loadPublished, publishedValue } from '../experiments/published';
 import type { CellResult } from '../experiments/sweep';
 import { scoreForwardMap } from '../metrics/benchmark';

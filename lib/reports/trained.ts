@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
-import type { Verdict } from '../book/index-page';
-import type { Scale } from '../book/scale';
-import { formatSummary, selectCells, summarize } from '../experiments/compare';
+import type { Verdict } from '../verdicts/types';
+import type { Scale } from '../experiments/scale';
+import { formatSummary, selectCells, summarize } from '../verdicts/compare';
 import { loadPublished, publishedValue, type PublishedTable } from '../experiments/published';
 import { BUDGETS, describeBudget } from '../experiments/registry';
 import { isFinished, type CellResult } from '../experiments/sweep';

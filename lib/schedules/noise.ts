@@ -19,8 +19,8 @@
  * there σ_max, σ_min are the VP-SDE's β_max, β_min (Song et al. 2021), not noise standard deviations.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from '../cli/errors';
-import type { PointCloud } from '../data/points';
+import { UserError } from '../errors';
+import type { PointCloud } from '../points';
 import type { Rng } from '../random';
 
 export type Smoothing = 'gaussian' | 'variance-preserving';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PointCloud } from '../data/points';
+import type { PointCloud } from '../points';
 import type { Param } from '../nets';
 import { Rng } from '../random';
 import { Adam, type AdamOptions } from './adam';

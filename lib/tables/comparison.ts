@@ -1,5 +1,5 @@
 import type { DataFrame } from 'danfojs-node';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { loadDanfo } from './danfo';
 
 /** Our value of one cell over seeds. `spread` is the sample standard deviation (n − 1); NaN for one seed. */

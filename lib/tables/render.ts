@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataFrame } from 'danfojs-node';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { escapeHtml } from '../plots/html';
 import { checkOutputName, figuresDir } from '../plots/paths';
 import { formatValue, tableFigure, type TableValue } from '../plots/table';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseArgs } from '../../lib/cli/args';
 import { CONFIG_FLAGS, configFromFlags } from '../../lib/cli/config-flags';
-import { UserError } from '../../lib/cli/errors';
+import { UserError } from '../../lib/errors';
 import { resolveConfig } from '../../lib/experiments/defaults';
 import { linearSigma } from '../../lib/schedules';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCsvPoints, loadCsvWeights, parseCsvPoints, parseCsvWeights } from '../../lib/data/csv';
-import { UserError } from '../../lib/cli/errors';
+import { UserError } from '../../lib/errors';
 
 /** Asserts a one-line UserError whose message matches every pattern. */
 function throwsUserError(f: () => unknown, ...patterns: RegExp[]): void {

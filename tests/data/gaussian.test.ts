@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../lib/random';
-import { UserError } from '../../lib/cli/errors';
-import { cholesky, invSqrtSpd, matMul, sqrtPsd, symEig, transpose } from '../../lib/data/linalg';
+import { UserError } from '../../lib/errors';
+import { cholesky, invSqrtSpd, matMul, sqrtPsd, symEig, transpose } from '../../lib/linalg';
 import { gaussianBuresPair, gaussianMixtureSampler, gaussianSampler, randomCovariance, type PointCloud } from '../../lib/data';
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

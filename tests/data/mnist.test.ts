@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { selectBackend } from '../../lib/backend';
 import { Rng } from '../../lib/random';
-import { UserError } from '../../lib/cli/errors';
+import { UserError } from '../../lib/errors';
 import {
   digitPreservationError,
   loadMnist,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../lib/random';
-import { UserError } from '../../lib/cli/errors';
+import { UserError } from '../../lib/errors';
 import {
   CIRCLE_NOISE_STD,
   CIRCLE_RADII,

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UserError } from '../../lib/cli/errors';
+import { UserError } from '../../lib/errors';
 import { paperDefaults, resolveConfig, validateConfigInput } from '../../lib/experiments';
-import { getExperiment, listExperiments, parseShard, shardCells } from '../../lib/experiments/registry';
+import { getExperiment, listExperiments, shardCells } from '../../lib/experiments/registry';
+import { parseShard } from '../../lib/cli/cell-flags';
 
 function message(f: () => unknown): string {
   try {

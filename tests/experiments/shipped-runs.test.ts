@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Scale } from '../../lib/book/scale';
+import type { Scale } from '../../lib/experiments/scale';
 import { configHash, getExperiment, readResults, readRunConfig, readRunRecord } from '../../lib/experiments';
 import { paths } from '../../lib/paths';
 

@@ -1,4 +1,4 @@
-import type { PointCloud } from '../../lib/data/points';
+import type { PointCloud } from '../../lib/points';
 import type { Rng } from '../../lib/random';
 
 /** N(mean, diag(std²)) in d dimensions: a minimal sampler for loop tests (the library's live in lib/data). */

@@ -12,7 +12,7 @@ import {
   type PointCloud,
   type PointMap,
 } from '../../lib/data';
-import { cholesky, matMul, trace, transpose } from '../../lib/data/linalg';
+import { cholesky, matMul, trace, transpose } from '../../lib/linalg';
 import {
   buresMap,
   gaussianW2Squared,
@@ -20,7 +20,7 @@ import {
   w2SquaredOneToMany,
   w2SquaredParallel,
   w2SquaredPerpendicular,
-} from '../../lib/metrics/closed-forms';
+} from '../../lib/data/closed-forms';
 
 // The closed forms checked by Monte Carlo of the known optimal maps (1e5 samples), by alternative
 // measure-preserving maps that must cost more, and, for Multi-Perpendicular, by an exact assignment (our own

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exactW2Squared, squaredDistanceMatrix } from '../../lib/ot';
-import { UserError } from '../../lib/cli/errors';
-import type { PointCloud } from '../../lib/data/points';
+import { UserError } from '../../lib/errors';
+import type { PointCloud } from '../../lib/points';
 import { Rng } from '../../lib/random';
 import { highsTransportCost } from './highs-lp';
 import { bruteForceAssignment, gaussianCloud, gridCloud, permutations, randomWeights, relativeError } from './helpers';

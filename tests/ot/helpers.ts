@@ -1,4 +1,4 @@
-import type { PointCloud } from '../../lib/data/points';
+import type { PointCloud } from '../../lib/points';
 import { Rng } from '../../lib/random';
 
 /** Shared by the tests in tests/ot: small instances and independent reference solutions. */

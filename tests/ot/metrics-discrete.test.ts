@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { costError, discreteMapL2, estimationFloor, meanTransportCost, targetError } from '../../lib/metrics/discrete';
-import { UserError } from '../../lib/cli/errors';
-import type { PointCloud } from '../../lib/data/points';
+import { UserError } from '../../lib/errors';
+import type { PointCloud } from '../../lib/points';
 import { Rng } from '../../lib/random';
 import { gaussianCloud } from './helpers';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linearSumAssignment, networkSimplex, squaredDistanceMatrix, type NetworkSimplexResult } from '../../lib/ot';
-import { UserError } from '../../lib/cli/errors';
+import { UserError } from '../../lib/errors';
 import { Rng } from '../../lib/random';
 import { highsTransportCost } from './highs-lp';
 import { gaussianCloud, gridCloud, oneDimensionalW2Squared, randomWeights, relativeError } from './helpers';

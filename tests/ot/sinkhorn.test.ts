@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { networkSimplex, sinkhorn, squaredDistanceMatrix, type SinkhornOptions } from '../../lib/ot';
-import { UserError } from '../../lib/cli/errors';
+import { UserError } from '../../lib/errors';
 import { Rng } from '../../lib/random';
 import { gaussianCloud, randomWeights } from './helpers';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateSync, crc32 as zlibCrc32 } from 'node:zlib';
-import { column, pointCloud } from '../../lib/data/points';
-import { UserError } from '../../lib/cli/errors';
+import { column, pointCloud } from '../../lib/points';
+import { UserError } from '../../lib/errors';
 import { Rng } from '../../lib/random';
 import {
   COLORS,

@@ -4,7 +4,7 @@ import Module from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { pointCloud } from '../../lib/data/points';
+import { pointCloud } from '../../lib/points';
 import { PLOTLY_MIME, figureText, resetPlotlyEmbedding, showWithRoute, transportFigure } from '../../lib/plots';
 import type { Figure } from '../../lib/plots';
 import { PLOTLY_EMBED_MARK } from '../../lib/plots/html';

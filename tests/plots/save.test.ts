@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { pointCloud } from '../../lib/data/points';
-import { UserError } from '../../lib/cli/errors';
+import { pointCloud } from '../../lib/points';
+import { UserError } from '../../lib/errors';
 import { COLORS, chromiumPath, closeBrowser, pngSize, save, transportFigure } from '../../lib/plots';
 import type { Figure } from '../../lib/plots';
 import { withPlotlyPage } from '../../lib/plots/browser';
@@ -89,7 +89,7 @@ test('a script that saved a figure exits by itself (the open browser does not ho
   writeFileSync(
     script,
     `import { save, transportFigure } from ${JSON.stringify(lib)};\n` +
-      `import { pointCloud } from ${JSON.stringify(resolve(__dirname, '..', '..', 'lib', 'data', 'points'))};\n` +
+      `import { pointCloud } from ${JSON.stringify(resolve(__dirname, '..', '..', 'lib', 'points'))};\n` +
       `const p = pointCloud(Float32Array.from([0, 0, 1, 1]), 2);\n` +
       `save(transportFigure({ source: p }), 'exit-check', { dir: ${JSON.stringify(dir)}, formats: ['png'] }).then(() => console.log('saved'));\n`,
   );

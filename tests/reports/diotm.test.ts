@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CellResult, RunMetrics } from '../../lib/experiments';
 import { loadPublished } from '../../lib/experiments';
-import { summarize } from '../../lib/experiments/compare';
+import { summarize } from '../../lib/verdicts/compare';
 import { bestAndWorst, DIOTM_LAMBDAS, DIOTM_TABLE3_TASKS, DIOTM_TASKS, diotmTable1Report, diotmTable3Report } from '../../lib/reports/diotm';
 
 // These fixtures have one seed per cell: a check that holds then supports its claim only on the mean

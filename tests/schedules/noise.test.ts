@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../lib/backend';
 import { Rng } from '../../lib/random';
-import { UserError } from '../../lib/cli/errors';
+import { UserError } from '../../lib/errors';
 import {
   linearSigma,
   noiseAt,

@@ -4,7 +4,7 @@ import Module from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { UserError } from '../../lib/cli/errors';
+import { UserError } from '../../lib/errors';
 import { figuresDir, setFiguresDir } from '../../lib/plots';
 import type { DisplayContent } from '../../lib/plots/tslab-display';
 import {

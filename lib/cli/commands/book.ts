@@ -1,6 +1,6 @@
 import type { Command } from '../command';
 import { flagNumber, flagString } from '../args';
-import { EXIT } from '../errors';
+import { EXIT } from '../exit-codes';
 import { runBook, SCALES, type Scale } from '../../book';
 
 export const command: Command = {

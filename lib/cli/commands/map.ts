@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from '../command';
 import { flagNumber, flagString, requireFlag } from '../args';
-import { UserError } from '../errors';
+import { UserError } from '../../errors';
 import { selectBackend } from '../../backend';
 import { loadCsvPoints } from '../../data/csv';
 import { buildRun } from '../../experiments/build';

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Command } from '../command';
 import { flagString } from '../args';
-import { SCALES, type Scale } from '../../book/scale';
+import { SCALES, type Scale } from '../../experiments/scale';
 import { bookContext } from '../../book/context';
 import { paths } from '../../paths';
-import { buildReport, publishReport, reportNames, reportText } from '../../reports';
+import { buildReport, reportNames, reportText } from '../../reports';
+import { publishReport } from '../../book/publish';
 import { closeBrowser } from '../../plots';
 
 export const command: Command = {

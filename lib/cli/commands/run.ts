@@ -1,8 +1,11 @@
 import type { Command } from '../command';
 import { flagBool, flagNumber, flagString, requireFlag } from '../args';
-import { EXIT, UserError } from '../errors';
-import { SCALES, type Scale } from '../../book/scale';
-import { getExperiment, listExperiments, parseCellList, parseShard } from '../../experiments/registry';
+import { UserError } from '../../errors';
+import { EXIT } from '../exit-codes';
+import { withInterrupt } from '../signals';
+import { SCALES, type Scale } from '../../experiments/scale';
+import { getExperiment, listExperiments } from '../../experiments/registry';
+import { parseCellList, parseShard } from '../cell-flags';
 import { runExperiment } from '../../experiments/sweep';
 import { estimateExperiment, formatEstimate } from '../../experiments/estimate';
 
@@ -42,7 +45,8 @@ export const command: Command = {
     const out = requireFlag(flagString(args, 'out'), 'out', 'run');
     const jobs = flagNumber(args, 'jobs') ?? 1;
     if (jobs < 1) throw new UserError(`--jobs ${jobs}: must be at least 1`);
-    const results = await runExperiment(name, { scale, out, shard, cells, jobs, queue: flagBool(args, 'queue') });
+    const results = await withInterrupt(`otbook run ${name}`, (signal) => runExperiment(name, { scale, out, shard, cells, jobs, queue: flagBool(args, 'queue'), signal }));
+    if (results.some((r) => r.status === 'interrupted')) return EXIT.interrupted;
     const failed = results.filter((r) => r.status !== 'completed');
     process.stdout.write(`otbook run ${name}: ${results.length - failed.length}/${results.length} cells completed${failed.length ? ` (${failed.map((f) => `${f.id}: ${f.status}`).join(', ')})` : ''}; results in ${out}\n`);
     return failed.some((f) => f.status === 'diverged') ? EXIT.diverged : failed.length ? EXIT.internal : EXIT.ok;

@@ -3,6 +3,8 @@ import { flagBool, flagString, requireFlag } from '../args';
 import { CONFIG_FLAGS, configFromFlags, readConfigFile } from '../config-flags';
 import { resolveConfig } from '../../experiments/defaults';
 import { runTraining } from '../../experiments/runner';
+import { exitCodeOfStatus } from '../exit-codes';
+import { withInterrupt } from '../signals';
 
 export const command: Command = {
   name: 'train',
@@ -17,7 +19,7 @@ export const command: Command = {
     const out = requireFlag(flagString(args, 'out'), 'out', 'train');
     const file = flagString(args, 'config');
     const config = resolveConfig(file ? readConfigFile(file) : undefined, configFromFlags(args));
-    const { record, exitCode } = await runTraining(config, out, { resume: flagBool(args, 'resume') });
+    const { record } = await withInterrupt(`otbook train ${out}`, (signal) => runTraining(config, out, { resume: flagBool(args, 'resume'), signal }));
     const m = record.metrics;
     const parts = [`${record.status} after ${record.iterationsDone}/${record.iterations} iterations (${record.trainSeconds.toFixed(1)} s)`];
     if (record.divergedAt !== undefined) parts.push(`diverged at iteration ${record.divergedAt}`);
@@ -27,6 +29,6 @@ export const command: Command = {
       if (m.l2uvp !== undefined) parts.push(`L2-UVP ${m.l2uvp.toFixed(2)}%, cos ${m.cos?.toFixed(3)}`);
     }
     process.stdout.write(`otbook train: ${parts.join('; ')}; results in ${out}/metrics.json\n`);
-    return exitCode;
+    return exitCodeOfStatus(record.status);
   },
 };

@@ -1,6 +1,6 @@
 import type { Command } from '../command';
 import { flagBool, flagString, requireFlag } from '../args';
-import { UserError } from '../errors';
+import { UserError } from '../../errors';
 import { loadCsvPoints, loadCsvWeights } from '../../data/csv';
 import { exactW2Squared } from '../../ot/exact';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeLower, summarize, verdictOf, type CellResult, type RunMetrics } from '../../lib/experiments';
+import { judgeLower, summarize, verdictOf } from '../../lib/verdicts';
+import type { CellResult, RunMetrics } from '../../lib/experiments';
 
 const run = (dTarget: number | null, status: CellResult['status'] = 'completed'): CellResult => ({
   id: 'x',

@@ -2,7 +2,7 @@
  * Small dense float64 linear algebra for the closed forms (Gaussians, Bures maps, W2-benchmark baselines).
  * Matrices are row-major Float64Array of length n·n. Sizes here are ≤ a few hundred, so plain loops suffice.
  */
-import { UserError } from '../cli/errors';
+import { UserError } from './errors';
 
 export type Matrix = Float64Array;
 

@@ -5,8 +5,8 @@
  * A device used throughout: E‖x − y‖² = E‖x‖² + E‖y‖² − 2 E⟨x, y⟩, and the first two terms do not depend on
  * the coupling, so W2² = E‖x‖² + E‖y‖² − 2 sup_π E⟨x, y⟩. For U([−1,1]) one coordinate has E u² = 1/3.
  */
-import { UserError } from '../cli/errors';
-import { invSqrtSpd, matMul, sqrtPsd, symmetrize, trace, type Matrix } from '../data/linalg';
+import { UserError } from '../errors';
+import { invSqrtSpd, matMul, sqrtPsd, symmetrize, trace, type Matrix } from '../linalg';
 
 function checkEven(what: string, d: number): number {
   if (!Number.isInteger(d) || d < 2 || d % 2 !== 0) throw new UserError(`${what}: dimension must be an even integer ≥ 2, got ${d}`);

@@ -1,6 +1,6 @@
-import type { Verdict } from '../book/index-page';
-import type { RunMetrics } from './evaluate';
-import type { CellResult } from './sweep';
+import type { Verdict } from '../verdicts/types';
+import type { RunMetrics } from '../experiments/evaluate';
+import type { CellResult } from '../experiments/sweep';
 import { formatMeanSpread, summarizeSeeds } from '../tables/comparison';
 
 /**
