@@ -28,8 +28,10 @@ export const paths = {
   book: () => process.env.OTBOOK_BOOK_DIR ?? join(repoRoot(), 'book'),
   figures: () => process.env.OTBOOK_FIGURES_ROOT ?? join(repoRoot(), 'figures'),
   results: () => process.env.OTBOOK_RESULTS_ROOT ?? join(repoRoot(), 'results'),
+  /** data/: what the repository ships beside the code (published numbers, runs, the campaign plan). */
+  repoData: () => join(repoRoot(), 'data'),
   paperData: () => join(repoRoot(), 'data', 'paper'),
   /** Runs the repository ships (paper-scale cells too long for the book), laid out as results/ is. */
-  shippedRuns: () => join(repoRoot(), 'data', 'runs'),
+  shippedRuns: () => process.env.OTBOOK_SHIPPED_RUNS ?? join(repoRoot(), 'data', 'runs'),
   jupyterPath: () => join(repoRoot(), '.jupyter-env', 'share', 'jupyter'),
 };

@@ -4,7 +4,7 @@ import { UserError } from '../errors';
 import { EXIT } from './exit-codes';
 
 /** Subcommands, in the order `otbook --help` lists them. Each is loaded only when used. */
-export const COMMANDS = ['train', 'run', 'report', 'map', 'eval', 'w2', 'book', 'merge', 'info'] as const;
+export const COMMANDS = ['train', 'run', 'campaign', 'report', 'map', 'eval', 'w2', 'book', 'merge', 'info'] as const;
 
 function loadCommand(name: string): Command | null {
   if (!(COMMANDS as readonly string[]).includes(name)) return null;

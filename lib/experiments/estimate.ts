@@ -25,7 +25,7 @@ export interface Estimate {
 }
 
 /** What decides the cost of an outer iteration. */
-function shapeKey(c: TrainConfig): string {
+export function shapeKey(c: TrainConfig): string {
   return [c.method, `d${c.dim}`, c.potential.kind, c.potential.hidden.join('x'), c.map.kind, c.map.hidden.join('x'), `z${c.map.noiseDim}`, `B${c.batchSize}`, `KT${c.innerSteps}`, c.not ? `Z${c.not.zSize}` : '', c.lambda > 0 ? 'reg' : ''].filter(Boolean).join(' ');
 }
 

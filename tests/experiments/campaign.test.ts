@@ -1,0 +1,173 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selectBackend } from '../../lib/backend';
+import { UserError } from '../../lib/errors';
+import {
+  campaignStatus,
+  cellState,
+  entryCells,
+  measuredRates,
+  planCells,
+  readCampaignPlan,
+  runCampaign,
+  shipCampaign,
+  type CampaignPlan,
+} from '../../lib/experiments/campaign';
+import { configHash, getExperiment } from '../../lib/experiments';
+import { paths } from '../../lib/paths';
+
+/** Points results/ and data/runs at fresh folders for the duration of one test. */
+function withRoots(): { results: string; shipped: string; restore: () => void } {
+  const tmp = mkdtempSync(join(tmpdir(), 'otbook-campaign-'));
+  const saved = { r: process.env.OTBOOK_RESULTS_ROOT, s: process.env.OTBOOK_SHIPPED_RUNS };
+  const results = join(tmp, 'results');
+  const shipped = join(tmp, 'runs');
+  process.env.OTBOOK_RESULTS_ROOT = results;
+  process.env.OTBOOK_SHIPPED_RUNS = shipped;
+  const put = (k: 'OTBOOK_RESULTS_ROOT' | 'OTBOOK_SHIPPED_RUNS', v: string | undefined) => (v === undefined ? delete process.env[k] : (process.env[k] = v));
+  return { results, shipped, restore: () => (put('OTBOOK_RESULTS_ROOT', saved.r), put('OTBOOK_SHIPPED_RUNS', saved.s)) };
+}
+
+function writePlan(plan: unknown): string {
+  const f = join(mkdtempSync(join(tmpdir(), 'otbook-plan-')), 'plan.json');
+  writeFileSync(f, JSON.stringify(plan));
+  return f;
+}
+
+/** A finished run's record in `dir`, as runTraining writes it (only the fields the campaign reads). */
+function writeRecord(dir: string, config: { iterations: number }, hash: string, extra: Record<string, unknown> = {}): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  writeFileSync(join(dir, 'loss.csv'), `iteration,seconds,potential\n${config.iterations},1.0,0.5\n`);
+  const record = { status: 'completed', configHash: hash, iterations: config.iterations, iterationsDone: config.iterations, trainSeconds: 10, backend: { choice: 'cpu' }, metrics: { dTarget: 1 }, ...extra };
+  writeFileSync(join(dir, 'metrics.json'), JSON.stringify(record));
+}
+
+test('the committed plan is valid and puts the issue 16 priorities in order', () => {
+  const plan = readCampaignPlan();
+  const tiers = planCells(plan);
+  const ids = (tier: string) => tiers.filter((c) => c.tier === tier).map((c) => `${c.experiment}/${c.cell.id}`);
+  // Tier 1: d = 16, all methods, both pairs, three seeds (the One-to-Many OTM and OTP runs shipped earlier included).
+  assert.equal(ids('1-d16').length, 18);
+  for (const id of ['table1/d16-perpendicular-otm-s2', 'table1/d16-perpendicular-otm-s-s0', 'table1/d16-perpendicular-otp-s1', 'table1/d16-one-to-many-otm-s-s2']) {
+    assert.ok(ids('1-d16').includes(id), id);
+  }
+  assert.equal(ids('2-d64').length, 18);
+  assert.deepEqual(new Set(tiers.filter((c) => c.tier === '4a-d256-seed0').map((c) => c.cell.factors.seed)), new Set([0]));
+  assert.deepEqual(plan.tiers.map((t) => t.name), ['1-d16', '2-d64', '3-low-d', '4a-d256-seed0', '4b-d256-seeds12', '5-rest']);
+});
+
+test('a bad plan is one clear line: unknown experiment, unknown cell, a filter that selects nothing, a schema fault', () => {
+  const tier = (entry: unknown) => ({ title: 't', tiers: [{ name: 'a', why: 'w', entries: [entry] }] });
+  assert.throws(() => readCampaignPlan(writePlan(tier({ experiment: 'nope', scale: 'paper' }))), (e: unknown) => e instanceof UserError && /unknown experiment 'nope'/.test(e.message));
+  assert.throws(() => readCampaignPlan(writePlan(tier({ experiment: 'table1', scale: 'paper', cells: ['d3-x'] }))), /table1 has no cell d3-x/);
+  assert.throws(() => readCampaignPlan(writePlan(tier({ experiment: 'table1', scale: 'paper', where: { dim: [3] } }))), /selects no cell/);
+  assert.throws(() => readCampaignPlan(writePlan(tier({ experiment: 'table1', scale: 'huge' }))), (e: unknown) => e instanceof UserError && /scale/.test(e.message));
+  assert.throws(() => readCampaignPlan(writePlan({ title: 't' })), (e: unknown) => e instanceof UserError && !/\n/.test(e.message));
+  assert.throws(() => readCampaignPlan('/nonexistent/plan.json'), /file not found/);
+});
+
+test('entryCells filters by factors in grid order', () => {
+  const cells = entryCells({ experiment: 'table1', scale: 'paper', where: { dim: [16], method: ['OTM-s'], seed: [0, 2] } });
+  assert.deepEqual(cells.map((c) => c.id), ['d16-perpendicular-otm-s-s0', 'd16-perpendicular-otm-s-s2', 'd16-one-to-many-otm-s-s0', 'd16-one-to-many-otm-s-s2']);
+});
+
+test('cell states come from the folders: shipped, finished, partial, pending; a stale run counts as nothing', () => {
+  const roots = withRoots();
+  try {
+    const [a, b, c, d] = getExperiment('fig3').cells('smoke');
+    const dir = (root: string, id: string) => join(root, 'fig3', 'smoke', id);
+    writeRecord(dir(roots.shipped, a.id), a.config, configHash(a.config));
+    writeFileSync(join(dir(roots.shipped, a.id), 'samples.json'), '{}');
+    writeRecord(dir(roots.shipped, b.id), b.config, configHash(b.config)); // a 2-D Fig. 3 run without samples is not shipped
+    writeRecord(dir(roots.results, c.id), c.config, configHash(c.config));
+    mkdirSync(dir(roots.results, d.id), { recursive: true });
+    writeFileSync(join(dir(roots.results, d.id), 'config.json'), JSON.stringify(d.config));
+    writeFileSync(join(dir(roots.results, d.id), 'loss.csv'), 'iteration,seconds,potential\n10,1,0\n20,2,0\n');
+    assert.deepEqual(cellState('fig3', 'smoke', a), { state: 'shipped', iterationsDone: a.config.iterations });
+    assert.equal(cellState('fig3', 'smoke', b).state, 'pending');
+    assert.equal(cellState('fig3', 'smoke', c).state, 'finished');
+    assert.deepEqual(cellState('fig3', 'smoke', d), { state: 'partial', iterationsDone: 20 });
+    writeRecord(dir(roots.results, c.id), { ...c.config, seed: 99 }, 'another-config');
+    assert.equal(cellState('fig3', 'smoke', c).state, 'pending');
+    writeFileSync(join(dir(roots.results, d.id), 'config.json'), JSON.stringify({ ...d.config, seed: 99 }));
+    assert.equal(cellState('fig3', 'smoke', d).state, 'pending', 'an interrupted run of another configuration is not this cell');
+  } finally {
+    roots.restore();
+  }
+});
+
+test('status: remaining time from the measured rate of finished runs of the same shape', () => {
+  const roots = withRoots();
+  try {
+    const plan: CampaignPlan = { title: 't', tiers: [{ name: 'one', why: 'w', entries: [{ experiment: 'weak-ot', scale: 'smoke' }] }] };
+    const [not, otp] = getExperiment('weak-ot').cells('smoke');
+    writeRecord(join(roots.results, 'weak-ot', 'smoke', not.id), not.config, configHash(not.config), { trainSeconds: 4, iterationsDone: not.config.iterations });
+    const cells = planCells(plan);
+    const rates = measuredRates(cells);
+    assert.equal(rates.size, 1);
+    const [status] = campaignStatus(plan, cells, rates);
+    assert.deepEqual(status.counts, { shipped: 0, finished: 1, partial: 0, pending: 1 });
+    assert.equal(status.remainingSeconds, null, 'OTP has another shape, with no finished run yet');
+    // Give OTP's shape a measured rate: 2 s over its iterations; the pending OTP run then needs exactly that.
+    writeRecord(join(roots.results, 'weak-ot', 'smoke', otp.id), otp.config, configHash(otp.config), { trainSeconds: 2 });
+    const cells2 = planCells(plan);
+    const [done] = campaignStatus(plan, cells2, measuredRates(cells2));
+    assert.equal(done.remainingSeconds, 0);
+  } finally {
+    roots.restore();
+  }
+});
+
+test('run trains only what is neither shipped nor finished, and ship copies finished runs with 4-decimal samples', async () => {
+  await selectBackend({ force: 'cpu', announce: false });
+  const roots = withRoots();
+  try {
+    const [a, b] = getExperiment('weak-ot').cells('smoke');
+    const shippedDir = join(roots.shipped, 'weak-ot', 'smoke', a.id);
+    writeRecord(shippedDir, a.config, configHash(a.config));
+    writeFileSync(join(shippedDir, 'samples.json'), '{}');
+    const plan: CampaignPlan = { title: 't', tiers: [{ name: 'one', why: 'w', entries: [{ experiment: 'weak-ot', scale: 'smoke' }] }] };
+    const lines: string[] = [];
+    const results = await runCampaign(plan, { log: (l) => lines.push(l) });
+    assert.deepEqual(results.map((r) => [r.id, r.status]), [[b.id, 'completed']], lines.join('\n'));
+    assert.ok(!existsSync(join(roots.results, 'weak-ot', 'smoke', a.id)), 'the shipped cell was trained again');
+    const shipped = shipCampaign(plan);
+    assert.deepEqual(shipped.map((s) => s.id), [b.id]);
+    const to = join(roots.shipped, 'weak-ot', 'smoke', b.id);
+    assert.deepEqual(readdirSync(to).sort(), ['config.json', 'loss.csv', 'metrics.json', 'samples.json']);
+    const samples = JSON.parse(readFileSync(join(to, 'samples.json'), 'utf8')) as { transported: number[][] };
+    assert.ok(samples.transported.length > 0);
+    for (const row of samples.transported) for (const v of row) assert.equal(v, Number(v.toFixed(4)));
+    const record = JSON.parse(readFileSync(join(to, 'metrics.json'), 'utf8')) as { machine?: { cpu: string; recorded: string } };
+    assert.ok(record.machine && record.machine.cpu.length > 0 && /when shipped/.test(record.machine.recorded));
+    assert.equal(cellState('weak-ot', 'smoke', b).state, 'shipped');
+    assert.deepEqual(shipCampaign(plan), [], 'shipping again copies nothing');
+  } finally {
+    roots.restore();
+  }
+});
+
+test('data/runs stays small: under 50 MB, samples only beside 2-D runs, each under 200 KB', () => {
+  let total = 0;
+  const visit = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) visit(p);
+      else {
+        const size = statSync(p).size;
+        total += size;
+        if (e.name === 'samples.json') {
+          assert.ok(size < 200 * 1024, `${p}: ${size} bytes`);
+          const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { dim: number };
+          assert.equal(config.dim, 2, `${p}: samples shipped for a ${config.dim}-D run`);
+        }
+      }
+    }
+  };
+  visit(paths.shippedRuns());
+  assert.ok(total > 0 && total < 50 * 2 ** 20, `data/runs holds ${total} bytes`);
+});
