@@ -26,7 +26,6 @@ export type { ClaimCell } from './claims';
 export { readEvidence, readEvidenceSet, readReportInput, defaultDirs, SHIPPED_ONLY, underTrainedFromFiles } from './evidence';
 export { runFolder } from './report';
 export type { EvidenceOptions } from './evidence';
-export { readingOf, verdictRows } from './reading';
 
 /** Every report, each registered with the experiment whose runs it reads (Fig. 1 reads none). */
 export const REPORTS: readonly ExperimentReport[] = [fig1, fig3, fig5, table1, table3, table4, mnist, diotmTable1, diotmTable3, weakOt];
