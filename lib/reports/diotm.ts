@@ -4,7 +4,7 @@ import { selectCells, type Where } from '../experiments/registry';
 import type { CellResult } from '../experiments/sweep';
 import { panelGrid, type Panel } from '../plots';
 import type { ComparisonRow } from '../tables';
-import { cellEvidence, type Evidence, type EvidenceRun, type EvidenceSet } from '../verdicts/evidence';
+import { cellEvidence, onlyLevels, type Evidence, type EvidenceRun, type EvidenceSet } from '../verdicts/evidence';
 import { claimVerdict, judgeEverySeed, judgeOrdering, judgePredicate, RULE, TESTS } from '../verdicts/rule';
 import { sig, summarize, type MetricOf, type SeedSummary } from '../verdicts/summary';
 import type { CellVerdict, Verdict } from '../verdicts/types';
@@ -56,7 +56,8 @@ const LOST_SCALE_NOTE =
 const L2_NOTE = 'L2 is √(mean_i ‖T(x_i) − y_σ(i)‖²) (root-mean-square) against the discrete OT map σ between the same n test samples; DIOTM computes it with POT on 1000 samples, its exact normalisation (mean of norms, RMS, sum) was lost too.';
 
 /** DIOTM Table 1: OTM vs DIOTM on G8G, G25G, Moon→Spiral, G→Circles; W2 and L2; the transport figure. */
-export function diotmTable1Report({ scale, results, evidence, resultsDir }: ReportInput): Report {
+export function diotmTable1Report({ scale, results, evidence: all, levels, resultsDir }: ReportInput): Report {
+  const evidence = onlyLevels(all, levels);
   const published = loadPublished('diotm-table1');
   const rows: ComparisonRow[] = [];
   const ratios: ComparisonRow[] = [];
@@ -228,7 +229,8 @@ function stableCells(evidence: Evidence, tasks: readonly string[]): CellVerdict[
 }
 
 /** DIOTM Table 3: OTM-style, R1 and HJB regularizers × λ ∈ {0.1, 0.2, 1, 10} on G8G, G25G, Moon→Spiral. */
-export function diotmTable3Report({ scale, results, evidence }: ReportInput): Report {
+export function diotmTable3Report({ scale, results, evidence: all, levels }: ReportInput): Report {
+  const evidence = onlyLevels(all, levels);
   const published = loadPublished('diotm-table3');
   const { tasks, lambdas } = gridOf(results);
   const rows: ComparisonRow[] = [];

@@ -18,7 +18,7 @@ export interface EvidenceOptions {
    * trained for another experiment (Fig. 3's paper cells are Table 1's). Default: results/ and data/runs/.
    */
   readonly roots?: readonly string[];
-  /** Only these levels (e.g. ['paper'] for the verdicts the shipped paper-scale runs alone give). */
+  /** Only these levels (e.g. ['paper'] for the verdicts the shipped paper-scale runs alone give); a report still reads the others to measure agreement. */
   readonly levels?: readonly EvidenceLevel[];
 }
 
@@ -93,12 +93,13 @@ export function readEvidence(experiment: string, options: EvidenceOptions = {}, 
 export function readReportInput(experiment: string, scale: Scale, resultsDir: string | null = null, options: EvidenceOptions = {}): ReportInput {
   const base = options.dirsFor ?? defaultDirs;
   const dirsFor = (e: string, s: Scale) => (resultsDir && e === experiment && s === scale ? [resultsDir, ...base(e, s).filter((d) => d !== resultsDir)] : base(e, s));
-  const opts: EvidenceOptions = { ...options, dirsFor };
+  const opts: EvidenceOptions = { ...options, dirsFor, levels: undefined };
   const index = indexCompletedRuns(opts.roots ?? [paths.results(), paths.shippedRuns()]);
   return {
     scale,
     results: readEvidenceSet(experiment, scale, evidenceLevel(experiment, scale), opts, index).runs,
     evidence: readEvidence(experiment, opts, index),
+    ...(options.levels ? { levels: options.levels } : {}),
     resultsDir: resultsDir ?? join(paths.results(), experiment, scale),
   };
 }

@@ -13,7 +13,7 @@ import { imageGridFigure, type ImageRow } from '../plots';
 import { Rng } from '../random';
 import { disposeMethod, hasCheckpoint, loadWeights, StepContext } from '../solvers';
 import type { ComparisonRow } from '../tables';
-import type { EvidenceRun } from '../verdicts/evidence';
+import { onlyLevels, type EvidenceRun } from '../verdicts/evidence';
 import { claimVerdict, judgeEverySeed, notRunClaim, TESTS } from '../verdicts/rule';
 import { everySeedClaim } from './claims';
 import { runFolder } from './report';
@@ -212,7 +212,8 @@ export function planDistinctColours(draws: number): number {
 }
 
 /** The MNIST → CMNIST report: colour shares, per-input stochasticity, digit preservation, the image grid. */
-export function mnistReport({ scale, results, evidence }: ReportInput, draws: MnistPlanDraws | null = null): Report {
+export function mnistReport({ scale, results, evidence: all, levels }: ReportInput, draws: MnistPlanDraws | null = null): Report {
+  const evidence = onlyLevels(all, levels);
   const published = loadPublished('otp-mnist');
   const seed = results.length ? Math.min(...results.map((r) => Number(r.factors.seed))) : 0;
   const rec = Object.fromEntries(MNIST_METHODS.map((m) => [m, recordedShares(results, m, seed)]));

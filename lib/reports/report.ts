@@ -6,6 +6,7 @@ import type { PointCloud } from '../points';
 import type { RunSamples } from '../experiments/evaluate';
 import type { CellResult } from '../experiments/sweep';
 import type { Evidence } from '../verdicts/evidence';
+import type { EvidenceLevel } from '../experiments/scale';
 import { transportTraces, type Figure, type Panel } from '../plots';
 import { comparisonTable, tableText, COMPARISON_DISPLAY, type ComparisonRow } from '../tables';
 import { repoRoot } from '../paths';
@@ -31,6 +32,11 @@ export interface ReportInput {
   readonly scale: Scale;
   readonly results: readonly CellResult[];
   readonly evidence: Evidence;
+  /**
+   * Judge the claims on these levels only (`otbook report --level`); every level is still read, so that a reduced
+   * level's agreement with the paper level can be measured. Undefined: all levels.
+   */
+  readonly levels?: readonly EvidenceLevel[];
   /** Where runs without a recorded folder live (samples for figures); null when only metrics are read. */
   readonly resultsDir: string | null;
 }

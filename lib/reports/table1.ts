@@ -5,7 +5,7 @@ import { BUDGETS, describeBudget, selectCells } from '../experiments/registry';
 import type { CellResult } from '../experiments/sweep';
 import { paths, repoRoot } from '../paths';
 import type { ComparisonRow } from '../tables';
-import { strongestFirst, type Evidence, type EvidenceSet } from '../verdicts/evidence';
+import { onlyLevels, strongestFirst, type Evidence, type EvidenceSet } from '../verdicts/evidence';
 import { claimVerdict, judgePredicate, measureAgreement, orderingOutcome, RULE, type Ordering } from '../verdicts/rule';
 import { summarize } from '../verdicts/summary';
 import type { CellVerdict, Verdict } from '../verdicts/types';
@@ -155,7 +155,7 @@ function scaleRows(table: PublishedTable, evidence: Evidence): ComparisonRow[] {
 }
 
 /** OTP Table 1: D_cost and D_target of OTM, OTM-s, OTP on Perpendicular and One-to-Many, d = 2…256. */
-export function table1Report({ scale, results, evidence: given }: ReportInput): Report {
+export function table1Report({ scale, results, evidence: given, levels }: ReportInput): Report {
   const published = loadPublished('otp-table1');
   const paper = given.find((s) => s.level === 'paper' && s.experiment === 'table1');
   // The reduced level's agreement with the paper level is measured here, on the cells run at both, and every
@@ -165,15 +165,17 @@ export function table1Report({ scale, results, evidence: given }: ReportInput): 
       ? { ...set, agreement: measureAgreement(set, paper, comparedCells(paper).map(({ dim, pair }) => ({ cell: cellName(dim, pair), lower: { dim, pair, method: 'OTP' }, higher: { dim, pair, method: 'OTM' }, labels: ['OTP', 'OTM'] as const })), dTarget) }
       : set,
   );
+  // Judged on the levels asked for, agreement measured on all (above).
+  const judged = onlyLevels(evidence, levels);
   const { rows, floors } = resultRows(published, results);
   const high = claimCells(published, TABLE1_HIGH_DIMS, TABLE1_PAIRS);
   const d16 = claimCells(published, [16], ['one-to-many'])[0];
   const verdicts: Verdict[] = [
-    orderingClaim("Table 1: OTP's D_target is below OTM's for d ≥ 16", evidence, high, 'OTP', 'OTM', dTarget, { floorLimited: true }),
-    orderingClaim("Table 1: OTP's D_target is below OTM-s's for d ≥ 16", evidence, high, 'OTP', 'OTM-s', dTarget, { floorLimited: true }),
+    orderingClaim("Table 1: OTP's D_target is below OTM's for d ≥ 16", judged, high, 'OTP', 'OTM', dTarget, { floorLimited: true }),
+    orderingClaim("Table 1: OTP's D_target is below OTM-s's for d ≥ 16", judged, high, 'OTP', 'OTM-s', dTarget, { floorLimited: true }),
     ratioClaim(
       'Table 1: at d = 16 on One-to-Many, OTM fails where OTP does not: its D_target is at least 10× OTP’s (paper: 73.23 vs 0.65)',
-      evidence,
+      judged,
       [{ ...d16, cell: `${d16.cell}, OTM` }],
       'OTP',
       'OTM',
@@ -183,7 +185,7 @@ export function table1Report({ scale, results, evidence: given }: ReportInput): 
     ),
     ratioClaim(
       'Table 1: at d = 16 on One-to-Many, OTM-s fails where OTP does not: its D_target is at least 10× OTP’s (paper: 99.57 vs 0.65)',
-      evidence,
+      judged,
       [{ ...d16, cell: `${d16.cell}, OTM-s` }],
       'OTP',
       'OTM-s',

@@ -3,6 +3,7 @@ import { loadPublished, publishedValue } from '../experiments/published';
 import { selectCells } from '../experiments/registry';
 import { panelGrid } from '../plots';
 import type { ComparisonRow } from '../tables';
+import { onlyLevels } from '../verdicts/evidence';
 import { summarize } from '../verdicts/summary';
 import { dTarget, orderingClaim } from './claims';
 import { runNotes } from './notes';
@@ -11,7 +12,8 @@ import { loadCellSamples, transportPanel, type ExperimentReport, type Report, ty
 const METHODS = ['OTP-CNS', 'OTP'] as const;
 
 /** OTP Table 3 and Fig. 6: constant noise (OTP-CNS, σ = σ_min) vs the decreasing schedule, d = 16 and 64. */
-export function table3Report({ scale, results, evidence, resultsDir }: ReportInput): Report {
+export function table3Report({ scale, results, evidence: all, levels, resultsDir }: ReportInput): Report {
+  const evidence = onlyLevels(all, levels);
   const published = loadPublished('otp-table3');
   const paper = (where: Record<string, string | number>) => {
     const v = publishedValue(published, where, 'dTarget');

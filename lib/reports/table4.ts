@@ -6,7 +6,7 @@ import { selectCells } from '../experiments/registry';
 import { scoreForwardMap } from '../metrics/benchmark';
 import { Rng } from '../random';
 import type { ComparisonRow } from '../tables';
-import type { Evidence } from '../verdicts/evidence';
+import { onlyLevels, type Evidence } from '../verdicts/evidence';
 import { claimVerdict, judgeBound, judgeMargin, TESTS } from '../verdicts/rule';
 import { sig, summarize, type MetricOf } from '../verdicts/summary';
 import { farFromBest } from '../verdicts/under-training';
@@ -35,7 +35,8 @@ function bestPublished(table: PublishedTable, dim: number): number | null {
  * extra at the paper scale). Ours: the ICNN-potential semi-dual solver with and without OTP's smoothing, and the
  * linear (Bures) baseline computed here; the other solvers' published numbers are quoted.
  */
-export async function table4Report({ scale, results, evidence: given }: ReportInput): Promise<Report> {
+export async function table4Report({ scale, results, evidence: all, levels }: ReportInput): Promise<Report> {
+  const given = onlyLevels(all, levels);
   const published = loadPublished('otp-table4');
   const dims = [...new Set([...results, ...given.flatMap((s) => s.runs)].filter((r) => r.status !== 'missing').map((r) => Number(r.factors.dim)))].sort((a, b) => a - b);
   const rows: ComparisonRow[] = [];

@@ -5,6 +5,7 @@ import { panelGrid, type Panel } from '../plots';
 import type { ComparisonRow } from '../tables';
 import { summarize, sig } from '../verdicts/summary';
 import type { Verdict } from '../verdicts/types';
+import { onlyLevels } from '../verdicts/evidence';
 import { dCost, dTarget, everySeedClaim, orderingClaim } from './claims';
 import { runNotes } from './notes';
 import { loadCellSamples, transportPanel, type ExperimentReport, type Report, type ReportInput } from './report';
@@ -40,7 +41,8 @@ function rowsOf(results: readonly CellResult[], pairs: readonly string[], method
 }
 
 /** OTP Fig. 3 (or Fig. 5 with the ICNN potential, or NOT vs OTP): rows = methods, columns = the failure cases. */
-export function transportGridReport(experiment: GridExperiment, { scale, results, evidence, resultsDir }: ReportInput): Report {
+export function transportGridReport(experiment: GridExperiment, { scale, results, evidence: all, levels, resultsDir }: ReportInput): Report {
+  const evidence = onlyLevels(all, levels);
   const spec = FIGURE[experiment];
   const [otm, otp] = spec.methods;
   const pairs: readonly string[] = experiment === 'weak-ot' ? ['one-to-many'] : FIG3_PAIRS;

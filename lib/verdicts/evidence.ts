@@ -63,6 +63,11 @@ export function decides(set: EvidenceSet): boolean {
   return false;
 }
 
+/** The sets of the given levels (all when `levels` is undefined): what a report judges on when asked for one level. */
+export function onlyLevels(evidence: Evidence, levels: readonly EvidenceLevel[] | undefined): Evidence {
+  return levels ? evidence.filter((s) => levels.includes(s.level)) : evidence;
+}
+
 /** Plain results of one experiment at one scale as an evidence set (no under-training flags, paths from `from`). */
 export function evidenceSet(experiment: string, scale: Scale, level: EvidenceLevel, results: readonly CellResult[]): EvidenceSet {
   return {

@@ -7,7 +7,7 @@ export type { Verdict, CellVerdict, VerdictWord, InconclusiveReason, EvidenceLev
 export { VERDICT_WORDS, INCONCLUSIVE_REASONS } from './types';
 export { RULE, TESTS, judgeOrdering, judgeRatio, judgeBound, judgeMargin, judgeEverySeed, judgePredicate, claimVerdict, notRunClaim, computedClaim, orderingOutcome, measureAgreement, dTarget, floorOf } from './rule';
 export type { Side, CellInput, FloorCheck, Ordering } from './rule';
-export { cellEvidence, decides, evidenceSet, strongestFirst, weakerLevel, levelRank } from './evidence';
+export { cellEvidence, decides, evidenceSet, onlyLevels, strongestFirst, weakerLevel, levelRank } from './evidence';
 export type { Evidence, EvidenceSet, EvidenceRun, Agreement, AgreementCell } from './evidence';
 export { summarize, formatSummary, formatValues, sig } from './summary';
 export type { SeedSummary, MetricOf } from './summary';

@@ -106,7 +106,8 @@ function gate(input: CellInput, sides: readonly Side[], vals: readonly Values[],
 }
 
 const fmtP = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2));
-const levelNote = (set: EvidenceSet | null) => (set?.level === 'reduced' && set.agreement ? ` Reduced level, agreement with the paper level: ${set.agreement.text}.` : '');
+/** Where a reduced level decides, its measured agreement is shown beside the test (a gated cell says why it does not). */
+const levelNote = (set: EvidenceSet | null) => (set?.level === 'reduced' && set.agreement?.agrees ? `; reduced level, agreement with the paper level: ${set.agreement.text}` : '');
 
 /** Where the paper's gap between two D_target values is compared with our estimation floor. */
 export interface FloorCheck {
@@ -252,7 +253,7 @@ export function measureAgreement(
   }
   const same = compared.filter((c) => c.same).length;
   const text = compared.length
-    ? `the ordering test (${TESTS.ordering.split(';')[0]}) gives the same outcome at both levels on ${same} of ${compared.length} cells run at both (${compared.map((c) => `${c.cell}: paper ${c.paper}, reduced ${c.reduced}`).join('; ')})`
+    ? `the ordering test (one-sided Welch at ${100 * (1 - RULE.alpha)}%) gives the same outcome at both levels on ${same} of ${compared.length} cells run at both (${compared.map((c) => `${c.cell}: paper ${c.paper}, reduced ${c.reduced}`).join('; ')})`
     : `no cell has ${RULE.minSeeds} seeds a side at both levels`;
   return { cells: compared, agrees: compared.length > 0 && same === compared.length, text };
 }
