@@ -1,6 +1,6 @@
 import { canDisplay, displayBundle, save, show } from '../plots';
-import type { Report } from '../reports';
-import { comparisonTable, saveTable, showTable, COMPARISON_DISPLAY } from '../tables';
+import { verdictText, type Report } from '../reports';
+import { comparisonTable, saveTable, showTable, tableHtml, verdictTable, COMPARISON_DISPLAY, VERDICT_COLUMNS } from '../tables';
 import { recordVerdicts, type BookContext } from './context';
 
 /** Shows the report's pieces inline (in a notebook) and saves them under ctx.figuresDir; records the verdicts. */
@@ -21,13 +21,23 @@ export async function publishReport(report: Report, ctx: BookContext, options: {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** The verdicts as a short list (HTML in a notebook, text elsewhere). */
+/**
+ * The verdicts: a table of the four-word verdicts with their reason and evidence level, then each claim's cells
+ * with our numbers and the test (the generated reading, rendered from the runs just read), then the notes.
+ */
 export function showVerdicts(report: Report): void {
-  const text = report.verdicts.map((v) => `• ${v.verdict.toUpperCase()}: ${v.claim}\n  ${v.detail}`).join('\n');
+  const text = report.verdicts.map(verdictText).join('\n');
   const notes = report.notes.length ? `\nNotes:\n${report.notes.map((n) => `- ${n}`).join('\n')}` : '';
-  const html = `<ul>${report.verdicts.map((v) => `<li><b>${esc(v.verdict)}</b>: ${esc(v.claim)}<br><small>${esc(v.detail)}</small></li>`).join('')}</ul>${
+  const cells = report.verdicts
+    .map(
+      (v) =>
+        `<li><b>${esc(v.verdict)}</b>${v.reason && v.verdict === 'inconclusive' ? ` (${esc(v.reason)})` : ''}${v.level ? `, ${esc(v.level)} level` : ''}: ${esc(v.claim)} <small>(${esc(v.coverage)})</small><ul>${v.cells
+          .map((c) => `<li><small>${esc(c.cell)}: <b>${esc(c.verdict)}</b>${c.reason ? ` (${esc(c.reason)})` : ''}${c.level ? `, ${esc(c.level)} level` : ''}${c.ours && c.ours !== '—' ? `; ours ${esc(c.ours)}` : ''}; ${esc(c.test)}</small></li>`)
+          .join('')}</ul></li>`,
+    )
+    .join('');
+  const html = `${report.verdicts.length ? tableHtml(verdictTable(report.verdicts), { columns: VERDICT_COLUMNS.slice(0, 4), title: 'Verdicts (docs/VERDICTS.md)' }) : ''}<ul>${cells}</ul>${
     report.notes.length ? `<p><b>Notes</b></p><ul>${report.notes.map((n) => `<li><small>${esc(n)}</small></li>`).join('')}</ul>` : ''
   }`;
   if (displayBundle({ 'text/html': html, 'text/plain': text + notes }) === 'none') process.stdout.write(`${text}${notes}\n`);
 }
-

@@ -1,8 +1,9 @@
 import { UserError } from '../errors';
 import type { MethodName } from '../solvers';
 import { validateConfigInput, type TrainConfig, type TrainConfigInput } from './config';
+import { DIOTM_TASKS } from './grids';
 
-const TOY_2D_PAIRS = new Set(['g8g', 'g25g', 'moon-spiral', 'g-circles']);
+const TOY_2D_PAIRS: ReadonlySet<string> = new Set(DIOTM_TASKS);
 
 /**
  * Defaults from the papers' appendices for a method, pair and dimension. Where a paper's number was lost or

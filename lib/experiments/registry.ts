@@ -1,9 +1,10 @@
 import { UserError } from '../errors';
-import type { Scale } from './scale';
+import { SCALES, type EvidenceLevel, type Scale } from './scale';
 import type { MethodName } from '../solvers';
 import type { DiotmRegularizer } from '../solvers/diotm';
 import type { TrainConfig, TrainConfigInput } from './config';
 import { resolveConfig } from './defaults';
+import { DIOTM_LAMBDAS, DIOTM_REGULARIZERS, DIOTM_TABLE3_CORNER, DIOTM_TABLE3_TASKS, DIOTM_TASKS, FIG3_PAIRS, TABLE1_DIMS, TABLE1_PAIRS, TABLE3_DIMS, TABLE4_DIMS, TABLE4_PAPER_DIMS } from './grids';
 
 /** One cell of an experiment's grid: one training run. */
 export interface Cell {
@@ -30,6 +31,11 @@ export interface Experiment {
  * proportion, so that σ_k still passes through the same 10 levels from σ_max to σ_min (Eq. 38).
  */
 export interface ScaleBudget {
+  /**
+   * The evidence this scale's runs give (lib/experiments/scale.ts): 'reduced' only where the scale keeps every
+   * setting of the appendix but the number of iterations (and the schedule periods scaled with it), else 'quick'.
+   */
+  readonly level: Exclude<EvidenceLevel, 'paper'>;
   readonly iterations: number;
   /** Adam's learning rate at this scale, when it differs from the paper's (see TABLE1_QUICK). */
   readonly lr?: number;
@@ -75,7 +81,7 @@ type Budgets = Record<Exclude<Scale, 'paper'>, ScaleBudget> & { paperSeeds: read
  * K_T = 10 is not enough (d = 16 Perpendicular drifts away, D_cost 5.1 after 3000 iterations); the paper's K_T = 20
  * with a tenth of its iterations (TENTH_OF_PAPER) trains and agrees with the paper scale, at ~3× the cost.
  */
-const TABLE1_QUICK: ScaleBudget = { iterations: 1000, innerSteps: 10, lr: 1e-3, iterationsByDim: { 64: 600, 256: 200 }, seeds: [0, 1, 2] };
+const TABLE1_QUICK: ScaleBudget = { level: 'quick', iterations: 1000, innerSteps: 10, lr: 1e-3, iterationsByDim: { 64: 600, 256: 200 }, seeds: [0, 1, 2] };
 
 /**
  * App. E.1's hyperparameters exactly (K_T = 20, lr 1e-4) with a tenth of its iterations: the check that the quick
@@ -85,7 +91,7 @@ const TABLE1_QUICK: ScaleBudget = { iterations: 1000, innerSteps: 10, lr: 1e-3, 
  * book would take ~50, a 39-minute one ~56; ~9 more at d = 16 alone), over the book's 45. So the book reads its
  * runs, shipped in data/runs, instead.
  */
-const TENTH_OF_PAPER: ScaleBudget = { iterations: 2000, seeds: [0, 1, 2] };
+const TENTH_OF_PAPER: ScaleBudget = { level: 'reduced', iterations: 2000, seeds: [0, 1, 2] };
 
 /** A budget in words, for report notes: "K_T = 10, 1000 outer iterations (600 at d = 64) and lr 1e-3". */
 export function describeBudget(b: ScaleBudget): string {
@@ -141,14 +147,11 @@ function grid(
   return cells;
 }
 
-const FIG3_PAIRS = ['perpendicular', 'parallel', 'one-to-many', 'multi-perpendicular'];
-const TABLE1_DIMS = [2, 4, 16, 64, 256];
 const TENTH_ROWS = [
   { pair: 'perpendicular', dim: 2 },
   { pair: 'one-to-many', dim: 2 },
   { pair: 'one-to-many', dim: 16 },
 ];
-const DIOTM_TASKS = ['g8g', 'g25g', 'moon-spiral', 'g-circles'];
 
 /**
  * Budgets per experiment and scale. The quick budgets are set so that the whole book runs in under
@@ -156,28 +159,31 @@ const DIOTM_TASKS = ['g8g', 'g25g', 'moon-spiral', 'g-circles'];
  */
 export const BUDGETS: Record<string, Budgets> = {
   // Fig. 3 and Table 1 share their quick budget, so their common 2-D cells (Perpendicular, One-to-Many) train once.
-  fig3: { smoke: { iterations: 40, innerSteps: 2, seeds: [0], evalN: 200 }, quick: TABLE1_QUICK, paperSeeds: [0, 1, 2] },
+  fig3: { smoke: { level: 'quick', iterations: 40, innerSteps: 2, seeds: [0], evalN: 200 }, quick: TABLE1_QUICK, paperSeeds: [0, 1, 2] },
   // Fig. 5 quick: one seed and 700 outer steps (an ICNN step costs ~6× an MLP step at d = 2); its cells are
   // flagged under-trained where the map barely moves.
-  fig5: { smoke: { iterations: 40, innerSteps: 2, seeds: [0], evalN: 200 }, quick: { ...TABLE1_QUICK, iterations: 700, seeds: [0] }, paperSeeds: [0] },
-  table1: { smoke: { iterations: 20, innerSteps: 2, seeds: [0], evalN: 200 }, quick: TABLE1_QUICK, paperSeeds: [0, 1, 2] },
+  fig5: { smoke: { level: 'quick', iterations: 40, innerSteps: 2, seeds: [0], evalN: 200 }, quick: { ...TABLE1_QUICK, iterations: 700, seeds: [0] }, paperSeeds: [0, 1, 2] },
+  table1: { smoke: { level: 'quick', iterations: 20, innerSteps: 2, seeds: [0], evalN: 200 }, quick: TABLE1_QUICK, paperSeeds: [0, 1, 2] },
   // The tenth-of-paper check of notebook 03 (TENTH_OF_PAPER) is this experiment's quick scale.
-  'table1-tenth': { smoke: { iterations: 20, innerSteps: 2, seeds: [0], evalN: 200 }, quick: TENTH_OF_PAPER, paperSeeds: [0, 1, 2] },
+  'table1-tenth': { smoke: { level: 'quick', iterations: 20, innerSteps: 2, seeds: [0], evalN: 200 }, quick: TENTH_OF_PAPER, paperSeeds: [0, 1, 2] },
   // Table 3's OTP cells are Table 1's (same budget): only OTP-CNS trains here.
-  table3: { smoke: { iterations: 20, innerSteps: 2, seeds: [0], evalN: 200 }, quick: TABLE1_QUICK, paperSeeds: [0, 1, 2] },
+  table3: { smoke: { level: 'quick', iterations: 20, innerSteps: 2, seeds: [0], evalN: 200 }, quick: TABLE1_QUICK, paperSeeds: [0, 1, 2] },
   // Table 4 quick: lr 1e-3 as in TABLE1_QUICK (measured at D = 16, 600 outer steps, seed 0: L2-UVP 40–42% at
   // the paper's 1e-4, i.e. the linear baseline's, and 27–29% at 1e-3); D = 64 gets 200 steps (an ICNN step
   // there costs ~3× D = 16's); D = 128 runs at the paper scale only.
-  table4: { smoke: { iterations: 20, innerSteps: 2, seeds: [0] }, quick: { iterations: 600, innerSteps: 5, lr: 1e-3, iterationsByDim: { 64: 200 }, seeds: [0, 1, 2] }, paperSeeds: [0, 1, 2] },
+  table4: { smoke: { level: 'quick', iterations: 20, innerSteps: 2, seeds: [0] }, quick: { level: 'quick', iterations: 600, innerSteps: 5, lr: 1e-3, iterationsByDim: { 64: 200 }, seeds: [0, 1, 2] }, paperSeeds: [0, 1, 2] },
   // MNIST quick: a 768-d outer step with K_T = 2 costs ~0.1 s on 2 cores (K_T = 5: ~0.3 s); colours had not
   // emerged by 3000 outer steps for either method (measured), so the quick scale shows early training only.
-  mnist: { smoke: { iterations: 10, innerSteps: 2, seeds: [0], evalN: 100 }, quick: { iterations: 1200, innerSteps: 2, seeds: [0] }, paperSeeds: [0] },
+  mnist: { smoke: { level: 'quick', iterations: 10, innerSteps: 2, seeds: [0], evalN: 100 }, quick: { level: 'quick', iterations: 1200, innerSteps: 2, seeds: [0] }, paperSeeds: [0, 1, 2] },
   // DIOTM quick: a DIOTM step costs ~0.3 s and an OTM step ~0.1 s here (the second-order terms of HJB/R1), so
   // 100 of the paper's 120K (the book's 45-minute budget). Table 3's quick grid is a corner of the paper's (see
   // its entry), and its HJB λ = 1 cell is Table 1's DIOTM G8G cell (same configuration, trained once).
-  'diotm-table1': { smoke: { iterations: 20, seeds: [0], evalN: 200 }, quick: { iterations: 100, seeds: [0] }, paperSeeds: [0] },
-  'diotm-table3': { smoke: { iterations: 20, seeds: [0], evalN: 200 }, quick: { iterations: 100, seeds: [0] }, paperSeeds: [0] },
-  'weak-ot': { smoke: { iterations: 20, innerSteps: 2, seeds: [0] }, quick: { iterations: 1000, seeds: [0, 1, 2] }, paperSeeds: [0, 1, 2] },
+  // Only the iterations are cut (DIOTM's settings otherwise): a reduced level, whose agreement with the paper
+  // level is unmeasured until paper-scale runs exist. Three seeds at the paper scale: the verdict rule needs them.
+  'diotm-table1': { smoke: { level: 'quick', iterations: 20, seeds: [0], evalN: 200 }, quick: { level: 'reduced', iterations: 100, seeds: [0] }, paperSeeds: [0, 1, 2] },
+  'diotm-table3': { smoke: { level: 'quick', iterations: 20, seeds: [0], evalN: 200 }, quick: { level: 'reduced', iterations: 100, seeds: [0] }, paperSeeds: [0, 1, 2] },
+  // NOT's and OTP's settings with a tenth and a twentieth of their iterations (OTP's period scaled): reduced.
+  'weak-ot': { smoke: { level: 'quick', iterations: 20, innerSteps: 2, seeds: [0] }, quick: { level: 'reduced', iterations: 1000, seeds: [0, 1, 2] }, paperSeeds: [0, 1, 2] },
 };
 
 const EXPERIMENTS: Experiment[] = [
@@ -198,7 +204,7 @@ const EXPERIMENTS: Experiment[] = [
     title: 'D_cost and D_target of OTM, OTM-s and OTP on Perpendicular and One-to-Many, d = 2…256',
     source: 'OTP Table 1 (Sec. 5.1), settings of App. E.1',
     cells: (scale) =>
-      grid(BUDGETS.table1, scale, TABLE1_DIMS.flatMap((dim) => ['perpendicular', 'one-to-many'].map((pair) => ({ pair, dim }))), [OTM, OTMS, OTP]),
+      grid(BUDGETS.table1, scale, TABLE1_DIMS.flatMap((dim) => TABLE1_PAIRS.map((pair) => ({ pair, dim }))), [OTM, OTMS, OTP]),
   },
   {
     name: 'table1-tenth',
@@ -211,14 +217,14 @@ const EXPERIMENTS: Experiment[] = [
     name: 'table3',
     title: 'Constant (OTP-CNS) vs decreasing noise schedule, d = 16 and 64',
     source: 'OTP Table 3 and Fig. 6 (App. F.2)',
-    cells: (scale) => grid(BUDGETS.table3, scale, [16, 64].flatMap((dim) => ['perpendicular', 'one-to-many'].map((pair) => ({ pair, dim }))), [OTP_CNS, OTP]),
+    cells: (scale) => grid(BUDGETS.table3, scale, TABLE3_DIMS.flatMap((dim) => TABLE1_PAIRS.map((pair) => ({ pair, dim }))), [OTP_CNS, OTP]),
   },
   {
     name: 'table4',
     title: 'W2 benchmark Mix3toMix10: L2-UVP and cos of the ICNN semi-dual solver with and without OTP smoothing',
     source: 'OTP Table 4 (App. F.3); Korotin et al. 2021',
     cells: (scale) =>
-      grid(BUDGETS.table4, scale, (scale === 'paper' ? [16, 64, 128] : [16, 64]).map((dim) => ({ pair: 'mix3tomix10', dim })), [
+      grid(BUDGETS.table4, scale, (scale === 'paper' ? TABLE4_PAPER_DIMS : TABLE4_DIMS).map((dim) => ({ pair: 'mix3tomix10', dim })), [
         { label: 'ICNN semi-dual (ours, no smoothing)', method: 'otm' },
         { label: 'OTP', method: 'otp' },
       ]),
@@ -247,12 +253,12 @@ const EXPERIMENTS: Experiment[] = [
     // (6 cells, among them the paper's OTM-style divergence at λ = 1): at ~0.3 s per DIOTM step on 2 cores,
     // the full grid would leave each cell a few dozen steps within the book's time budget.
     cells: (scale) =>
-      (['otm', 'r1', 'hjb'] as DiotmRegularizer[]).flatMap((regularizer) =>
+      (DIOTM_REGULARIZERS as readonly DiotmRegularizer[]).flatMap((regularizer) =>
         grid(
           BUDGETS['diotm-table3'],
           scale,
-          (scale === 'paper' ? ['g8g', 'g25g', 'moon-spiral'] : ['g8g']).flatMap((pair) =>
-            (scale === 'paper' ? [0.1, 0.2, 1, 10] : [0.1, 1]).map((lambda) => ({ pair, dim: 2, extra: { lambda, diotm: { regularizer } }, factors: { regularizer, lambda } })),
+          (scale === 'paper' ? DIOTM_TABLE3_TASKS : DIOTM_TABLE3_CORNER.tasks).flatMap((pair) =>
+            (scale === 'paper' ? DIOTM_LAMBDAS : DIOTM_TABLE3_CORNER.lambdas).map((lambda) => ({ pair, dim: 2, extra: { lambda, diotm: { regularizer } }, factors: { regularizer, lambda } })),
           ),
           [{ label: 'DIOTM', method: 'diotm' }],
         ),
@@ -282,6 +288,34 @@ function diotmMapsForOtm(): TrainConfigInput {
   };
 }
 
+/** The evidence level of an experiment's runs at a scale, as its budgets declare it. */
+export function evidenceLevel(experiment: string, scale: Scale): EvidenceLevel {
+  const budgets = BUDGETS[experiment];
+  if (!budgets) throw new UserError(`unknown experiment '${experiment}'; experiments: ${EXPERIMENTS.map((x) => x.name).join(', ')}`);
+  return scale === 'paper' ? 'paper' : budgets[scale].level;
+}
+
+/** Where a report finds evidence: the experiment and those whose runs it shows (reportedIn), at every scale. */
+export interface EvidenceSource {
+  readonly experiment: string;
+  readonly scale: Scale;
+  readonly level: EvidenceLevel;
+}
+
+/**
+ * Every (experiment, scale) whose runs bear on an experiment's claims: its own scales and those of the
+ * experiments reported in it, strongest level first, and within a level the larger scale first.
+ */
+export function evidenceSources(experiment: string): EvidenceSource[] {
+  const hosted = EXPERIMENTS.filter((e) => e.reportedIn === experiment).map((e) => e.name);
+  const rank = { paper: 0, reduced: 1, quick: 2 } as const;
+  const scales = [...SCALES].reverse();
+  // A hosted experiment's paper scale is its host's (App. E.1 exactly): only its shorter scales add evidence.
+  return [experiment, ...hosted]
+    .flatMap((name) => scales.filter((scale) => name === experiment || scale !== 'paper').map((scale) => ({ experiment: name, scale, level: evidenceLevel(name, scale) })))
+    .sort((a, b) => rank[a.level] - rank[b.level]);
+}
+
 export function listExperiments(): readonly Experiment[] {
   return EXPERIMENTS;
 }
@@ -293,20 +327,29 @@ export function getExperiment(name: string): Experiment {
 }
 
 /** Cells of shard i of n (1-based): cells i−1, i−1+n, … so that each shard gets a mix of cheap and dear cells. */
-export function shardCells(cells: readonly Cell[], shard: { index: number; count: number }): Cell[] {
+export function shardCells<T>(cells: readonly T[], shard: { index: number; count: number }): T[] {
   return cells.filter((_, j) => j % shard.count === shard.index - 1);
 }
 
-/** Which of an experiment's cells a command works on: named ones (--cells), then one shard of those (--shard). */
+/** Factors a cell must have, e.g. { method: 'OTP', pair: 'one-to-many', dim: 16 }. */
+export type Where = Readonly<Record<string, string | number>>;
+
+/**
+ * Which cells (or results of cells) to work on: those whose factors match `where`, then the named ones (--cells),
+ * then one shard of those (--shard).
+ */
 export interface CellSelection {
+  readonly where?: Where;
   readonly cells?: readonly string[];
   readonly shard?: { index: number; count: number };
 }
 
-export function selectCells(all: readonly Cell[], selection: CellSelection): Cell[] {
-  let cells = [...all];
+/** The one selection of cells: of a grid (Cell), of its results (CellResult), of evidence runs. */
+export function selectCells<T extends { readonly id: string; readonly factors: Readonly<Record<string, string | number>> }>(all: readonly T[], selection: CellSelection): T[] {
+  const where = selection.where;
+  let cells = where ? all.filter((c) => Object.entries(where).every(([k, v]) => c.factors[k] === v)) : [...all];
   if (selection.cells) {
-    const known = new Set(all.map((c) => c.id));
+    const known = new Set(cells.map((c) => c.id));
     const unknown = selection.cells.filter((id) => !known.has(id));
     if (unknown.length) throw new UserError(`--cells: no cell ${unknown.join(', ')} at this scale; otbook run <experiment> --dry-run lists the cells`);
     const wanted = new Set(selection.cells);

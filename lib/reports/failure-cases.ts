@@ -5,7 +5,8 @@ import { estimationFloor, targetError } from '../metrics/discrete';
 import { COLORS, panelGrid, transportTraces, type Panel, type ScatterTrace } from '../plots';
 import { Rng } from '../random';
 import type { ComparisonRow } from '../tables';
-import type { Report } from './report';
+import { computedClaim } from '../verdicts/rule';
+import type { ExperimentReport, Report } from './report';
 
 /**
  * OTP Sec. 3.2, Fig. 1: for each example, the Kantorovich potential V* (Eq. 12, 16, 18), the OT plan, and a
@@ -64,6 +65,14 @@ function examples(): Example[] {
   ];
 }
 
+/**
+ * The Monte-Carlo estimate of L(V*, T) must lie this close to the optimum: at n = 1000 its standard error is
+ * below 0.01 in these examples (each term is bounded by ½ on the unit segments), so 0.02 is two of them.
+ */
+export const VALUE_TOLERANCE = 0.02;
+/** T†'s D_target must exceed this many times the estimation floor for T†#μ ≠ ν to be measured, not noise. */
+export const FLOOR_FACTOR = 10;
+
 /** Monte-Carlo L(V*, T) with c = ½‖x − y‖² for paired rows (x_i, T(x_i)) and target points y. */
 export function semiDualValue(potential: (y: readonly number[]) => number, x: PointCloud, tx: PointCloud, y: PointCloud): number {
   let s = 0;
@@ -107,14 +116,12 @@ export function failureCasesReport(n = 1000, seed = 0): Report {
     const dStar = targetError(ty, y).value;
     const dDagger = targetError(tDagger, y).value;
     rows.push(
-      { cell: `${ex.label}, T* (OT plan)`, metric: 'L(V*, T)', paper: ex.optimalValue, ours: [lStar], tolerance: { abs: 0.02 } },
-      { cell: `${ex.label}, T† (${ex.spuriousText})`, metric: 'L(V*, T)', paper: ex.optimalValue, ours: [lDagger], tolerance: { abs: 0.02 } },
-      // Two independent n-samples of a two-mode target differ in their mode counts (binomial), which exact OT
-      // pays for at a cost of 4 per point moved between y₂ = ±1: allow that, not only 3× the floor.
-      { cell: `${ex.label}, T*`, metric: `D_target = W2²(T#μ, ν), n = ${n}`, paper: 0, ours: [dStar], tolerance: { abs: Math.max(3 * floor, 4 / Math.sqrt(n)) } },
-      { cell: `${ex.label}, T†`, metric: `D_target, n = ${n} (floor ${floor.toFixed(4)})`, paper: null, ours: [dDagger] },
+      { cell: `${ex.label}, T* (OT plan)`, metric: 'L(V*, T)', paper: ex.optimalValue, ours: [lStar], note: `the optimum (Eq. 11); Monte Carlo within ${VALUE_TOLERANCE} required` },
+      { cell: `${ex.label}, T† (${ex.spuriousText})`, metric: 'L(V*, T)', paper: ex.optimalValue, ours: [lDagger], note: `a max-min solution attains it too` },
+      { cell: `${ex.label}, T*`, metric: `D_target = W2²(T#μ, ν), n = ${n}`, paper: 0, ours: [dStar], note: `estimation floor ${floor.toPrecision(3)}` },
+      { cell: `${ex.label}, T†`, metric: `D_target, n = ${n}`, paper: null, ours: [dDagger], note: `above ${FLOOR_FACTOR}× the floor: T†#μ ≠ ν` },
     );
-    const holds = Math.abs(lDagger - ex.optimalValue) < 0.02 && Math.abs(lStar - ex.optimalValue) < 0.02 && dDagger > 10 * floor;
+    const holds = Math.abs(lDagger - ex.optimalValue) < VALUE_TOLERANCE && Math.abs(lStar - ex.optimalValue) < VALUE_TOLERANCE && dDagger > FLOOR_FACTOR * floor;
     allHold &&= holds;
     verdictDetails.push(`${ex.label}: L(V*, T*) = ${lStar.toFixed(4)}, L(V*, T†) = ${lDagger.toFixed(4)} (optimum ${ex.optimalValue.toFixed(4)}); D_target(T†) = ${dDagger.toFixed(3)} vs floor ${floor.toFixed(4)}`);
     const show = (p: PointCloud) => ({ n: Math.min(300, p.n), d: 2, data: p.data.subarray(0, Math.min(300, p.n) * 2) });
@@ -134,11 +141,13 @@ export function failureCasesReport(n = 1000, seed = 0): Report {
     tables: [{ name: 'fig1-max-min-values', caption: 'Semi-dual objective and target error of the OT plan and of a spurious max-min solution (c = ½‖x − y‖²)', rows }],
     figures: [{ name: 'fig1-failure-cases', caption: 'OT plan (top), a max-min solution that is not an OT map (middle), and V* (bottom)', figure }],
     verdicts: [
-      {
-        claim: 'Sec. 3.2: in Examples 1–3 a map T† attains the max-min value of Eq. 9 with V*, yet T†#μ ≠ ν (spurious solutions)',
-        verdict: allHold ? 'reproduced' : 'not reproduced',
-        detail: `${verdictDetails.join('; ')}. Monte Carlo with n = ${n}, seed ${seed}.`,
-      },
+      computedClaim(
+        'Sec. 3.2: in Examples 1–3 a map T† attains the max-min value of Eq. 9 with V*, yet T†#μ ≠ ν (spurious solutions)',
+        'closed forms: L(V*, T†) = L(V*, T*) = ½W2² (Eq. 11, 16, 18)',
+        verdictDetails.join('; '),
+        allHold,
+        `|L(V*, T) − optimum| < ${VALUE_TOLERANCE} for T* and T†, and D_target(T†) > ${FLOOR_FACTOR} × the estimation floor, in every example (Monte Carlo, n = ${n}, seed ${seed}; no training, so no seeds or evidence level beyond the closed forms)`,
+      ),
     ],
     notes: [
       'Example 1 uses V* = −∞ off B; every map into B attains the same value, so the check uses a T† that maps into B.',
@@ -146,3 +155,6 @@ export function failureCasesReport(n = 1000, seed = 0): Report {
     ],
   };
 }
+
+/** Fig. 1 is computed from the closed forms: it reads no runs. */
+export const fig1: ExperimentReport = { experiment: 'fig1', readsRuns: false, build: () => failureCasesReport() };

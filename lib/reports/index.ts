@@ -1,68 +1,54 @@
 import type { Scale } from '../experiments/scale';
 import { UserError } from '../errors';
-import { join } from 'node:path';
 import { listExperiments } from '../experiments/registry';
-import { readResults } from '../experiments/sweep';
-import { paths } from '../paths';
-import { failureCasesReport } from './failure-cases';
-import type { Report } from './report';
-import { table4Report } from './table4';
-import { table1Report, table3Report, transportGridReport } from './trained';
-import { mnistPlanDraws, mnistReport } from './mnist';
-import { diotmTable1Report, diotmTable3Report } from './diotm';
+import { readReportInput, type EvidenceOptions } from './evidence';
+import type { ExperimentReport, Report } from './report';
+import { fig1 } from './failure-cases';
+import { fig3, fig5, weakOt } from './transport-grid';
+import { table1 } from './table1';
+import { table3 } from './table3';
+import { table4 } from './table4';
+import { mnist } from './mnist';
+import { diotmTable1, diotmTable3 } from './diotm';
 
-export { failureCasesReport, semiDualValue } from './failure-cases';
-export { table1Report, table3Report, transportGridReport, underTrained } from './trained';
-export { table4Report } from './table4';
-export { mnistReport, mnistPlanDraws, colourDiversity, planDistinctColours, MNIST_METHODS, COLLAPSE_SHARE, COVER_RANGE, STOCHASTIC_MIN_FRACTION } from './mnist';
+export { failureCasesReport, semiDualValue, VALUE_TOLERANCE, FLOOR_FACTOR } from './failure-cases';
+export { transportGridReport, PARALLEL_FLOOR_FACTOR, PARALLEL_SLACK, SPLIT_RANGE } from './transport-grid';
+export { table1Report, MODE_COLLAPSE_SHARE } from './table1';
+export { table3Report } from './table3';
+export { table4Report, NO_SMOOTHING, SMOOTHING_MARGIN, WIDE_MARGIN_SHARE } from './table4';
+export { mnistReport, mnistPlanDraws, colourDiversity, planDistinctColours, MNIST_METHODS, COLOUR_COLLAPSE_SHARE, COVER_RANGE, STOCHASTIC_MIN_FRACTION } from './mnist';
 export type { MnistPlanDraws, MethodDraws, PlanDrawOptions } from './mnist';
-export { diotmTable1Report, diotmTable3Report, bestAndWorst, w2Of, l2Of, w2FloorOf, DIOTM_TASKS, DIOTM_TABLE3_TASKS, DIOTM_LAMBDAS, DIOTM_REGULARIZER_LABELS } from './diotm';
-export { reportText, loadCellSamples, transportPanel, cellById } from './report';
-export type { Report, ReportTable, ReportFigure, CellSamples } from './report';
-export { lowerClaim, predicateClaim, summaryAt, dTarget, dCost, floorOf } from './claims';
+export { diotmTable1Report, diotmTable3Report, bestAndWorst, w2Of, l2Of, w2FloorOf } from './diotm';
+export { reportText, verdictText, verdictHeadline, formatRuns, loadCellSamples, transportPanel, cellById } from './report';
+export type { Report, ReportTable, ReportFigure, CellSamples, ReportInput, ExperimentReport } from './report';
+export { orderingClaim, ratioClaim, everySeedClaim, cellSides, dTarget, dCost, floorOf } from './claims';
+export type { ClaimCell } from './claims';
+export { readEvidence, readEvidenceSet, readReportInput, defaultDirs, SHIPPED_ONLY, underTrainedFromFiles } from './evidence';
+export { runFolder } from './report';
+export type { EvidenceOptions } from './evidence';
 
-/** An experiment's runs at a scale, from results/ where the user ran them, else from the shipped data/runs. */
-function readChecks(experiment: string, scale: Scale) {
-  return readResults(experiment, scale, [join(paths.results(), experiment, scale), join(paths.shippedRuns(), experiment, scale)]);
-}
-
-type Builder = (scale: Scale, resultsDir: string) => Report | Promise<Report>;
-
-const BUILDERS: Record<string, Builder> = {
-  fig1: () => failureCasesReport(),
-  fig3: (scale, dir) => transportGridReport('fig3', scale, readResults('fig3', scale, dir), dir),
-  fig5: (scale, dir) => transportGridReport('fig5', scale, readResults('fig5', scale, dir), dir),
-  'weak-ot': (scale, dir) => transportGridReport('weak-ot', scale, readResults('weak-ot', scale, dir), dir),
-  // Beside its own scale, Table 1's report reads the runs that check it: the paper scale's and the tenth-of-paper
-  // runs ('table1-tenth' at its quick scale), each from results/ first, else from the ones shipped in data/runs.
-  table1: (scale, dir) =>
-    scale === 'paper'
-      ? table1Report(scale, readResults('table1', scale, dir))
-      : table1Report(scale, readResults('table1', scale, dir), readChecks('table1', 'paper'), readChecks('table1-tenth', 'quick')),
-  table3: (scale, dir) => table3Report(scale, readResults('table3', scale, dir), dir),
-  table4: (scale, dir) => table4Report(scale, readResults('table4', scale, dir)),
-  mnist: async (scale, dir) => {
-    const results = readResults('mnist', scale, dir);
-    return mnistReport(scale, results, await mnistPlanDraws(dir, results));
-  },
-  'diotm-table1': (scale, dir) => diotmTable1Report(scale, readResults('diotm-table1', scale, dir), dir),
-  'diotm-table3': (scale, dir) => diotmTable3Report(scale, readResults('diotm-table3', scale, dir)),
-};
-
-/** Registers the report of an experiment (each report module adds its own). */
-export function registerReport(experiment: string, builder: Builder): void {
-  BUILDERS[experiment] = builder;
-}
+/** Every report, each registered with the experiment whose runs it reads (Fig. 1 reads none). */
+export const REPORTS: readonly ExperimentReport[] = [fig1, fig3, fig5, table1, table3, table4, mnist, diotmTable1, diotmTable3, weakOt];
 
 export function reportNames(): string[] {
-  return Object.keys(BUILDERS);
+  return REPORTS.map((r) => r.experiment);
 }
 
-/** The report of an experiment from the results in `resultsDir` (cells not run yet show as missing). */
-export async function buildReport(experiment: string, scale: Scale, resultsDir: string): Promise<Report> {
-  const b = BUILDERS[experiment];
+export function reportOf(experiment: string): ExperimentReport {
+  const r = REPORTS.find((x) => x.experiment === experiment);
+  if (r) return r;
   const host = listExperiments().find((e) => e.name === experiment)?.reportedIn;
-  if (!b && host) throw new UserError(`'${experiment}' has no report of its own: its runs appear in ${host}'s (otbook report ${host} --scale ${scale})`);
-  if (!b) throw new UserError(`no report for '${experiment}'; reports: ${reportNames().join(', ')}`);
-  return b(scale, resultsDir);
+  if (host) throw new UserError(`'${experiment}' has no report of its own: its runs appear in ${host}'s (otbook report ${host})`);
+  throw new UserError(`no report for '${experiment}'; reports: ${reportNames().join(', ')}`);
+}
+
+/**
+ * The report of an experiment: its tables show the runs of `scale` (from `resultsDir` when given, else
+ * results/<experiment>/<scale>, then the shipped data/runs); its verdicts use every evidence level present
+ * (`options.levels` restricts them, `options.dirsFor` and `options.roots` where runs are looked for).
+ */
+export async function buildReport(experiment: string, scale: Scale, resultsDir: string | null = null, options: EvidenceOptions = {}): Promise<Report> {
+  const report = reportOf(experiment);
+  if (report.readsRuns === false) return report.build({ scale, results: [], evidence: [], resultsDir: null });
+  return report.build(readReportInput(experiment, scale, resultsDir, options));
 }

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend } from '../backend';
 import type { Verdict } from '../verdicts/types';
-import type { Scale } from '../experiments/scale';
 import { channelIntensities, digitPreservationError, MNIST_COLOURS, mnistColourClassifier, mnistGreySampler } from '../data/mnist';
 import type { PointCloud } from '../points';
 import { buildRun } from '../experiments/build';
@@ -14,8 +13,11 @@ import { imageGridFigure, type ImageRow } from '../plots';
 import { Rng } from '../random';
 import { disposeMethod, hasCheckpoint, loadWeights, StepContext } from '../solvers';
 import type { ComparisonRow } from '../tables';
-import { predicateClaim } from './claims';
-import type { Report, ReportFigure } from './report';
+import { onlyLevels, type EvidenceRun } from '../verdicts/evidence';
+import { claimVerdict, judgeEverySeed, notRunClaim, TESTS } from '../verdicts/rule';
+import { everySeedClaim } from './claims';
+import { runFolder } from './report';
+import type { ExperimentReport, Report, ReportFigure, ReportInput } from './report';
 
 /**
  * OTP Sec. 5.2, Fig. 2, 4, 7 (App. E.2): MNIST → coloured MNIST. Each grey digit has three equally good
@@ -31,7 +33,7 @@ export const MNIST_METHODS = ['OTM-s', 'OTP'] as const;
  * 0.13: six binomial standard deviations at n = 500 (√(⅓·⅔/500) ≈ 0.021), so sampling noise cannot fail a fair
  * plan, while a missing colour (< 0.2) or one colour taking half the outputs (> 0.47) does fail it.
  */
-export const COLLAPSE_SHARE = 0.8;
+export const COLOUR_COLLAPSE_SHARE = 0.8;
 export const COVER_RANGE: readonly [number, number] = [0.2, 0.47];
 /**
  * Per-input stochasticity: under the plan, the colours of `draws` independent samples for one input are
@@ -93,11 +95,11 @@ function rowsOf(p: PointCloud, start: number, count: number): PointCloud {
  * Loads each method's checkpoint (seed `seed`'s cell), and draws `draws` plan samples for each of `n` held-out
  * (test-split) grey digits: OTP's samples differ by the smoothing noise x → x̃ at σ_min, OTM-s's by its z.
  */
-export async function mnistPlanDraws(resultsDir: string, results: readonly CellResult[], options: PlanDrawOptions = {}): Promise<MnistPlanDraws> {
+export async function mnistPlanDraws(resultsDir: string | null, results: readonly CellResult[], options: PlanDrawOptions = {}): Promise<MnistPlanDraws> {
   const n = options.n ?? 200;
   const draws = options.draws ?? 8;
   const shownCount = Math.min(options.shown ?? 8, n);
-  const seed = options.seed ?? Math.min(...results.map((r) => Number(r.factors.seed)));
+  const seed = options.seed ?? (results.length ? Math.min(...results.map((r) => Number(r.factors.seed))) : 0);
   await selectBackend({ announce: false });
   const methods: MethodDraws[] = [];
   const skipped: string[] = [];
@@ -105,7 +107,7 @@ export async function mnistPlanDraws(resultsDir: string, results: readonly CellR
   let baseline = NaN;
   for (const label of MNIST_METHODS) {
     const cell = results.find((r) => r.factors.method === label && Number(r.factors.seed) === seed);
-    const dir = cell ? join(resultsDir, cell.id) : '';
+    const dir = (cell && runFolder(cell, resultsDir)) ?? '';
     if (!cell || cell.status !== 'completed' || !existsSync(join(dir, 'config.json')) || !hasCheckpoint(dir)) {
       skipped.push(cell ? `${cell.id} (${cell.status})` : `${label} (no cell)`);
       continue;
@@ -210,7 +212,8 @@ export function planDistinctColours(draws: number): number {
 }
 
 /** The MNIST → CMNIST report: colour shares, per-input stochasticity, digit preservation, the image grid. */
-export function mnistReport(scale: Scale, results: readonly CellResult[], draws: MnistPlanDraws | null = null): Report {
+export function mnistReport({ scale, results, evidence: all, levels }: ReportInput, draws: MnistPlanDraws | null = null): Report {
+  const evidence = onlyLevels(all, levels);
   const published = loadPublished('otp-mnist');
   const seed = results.length ? Math.min(...results.map((r) => Number(r.factors.seed))) : 0;
   const rec = Object.fromEntries(MNIST_METHODS.map((m) => [m, recordedShares(results, m, seed)]));
@@ -225,9 +228,9 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
         metric: `share ${c} of T#μ`,
         paper: null,
         ours: r ? [r.shares[i]] : [],
-        verdict: why ?? (m === 'OTM-s' ? `paper: ≈${c === 'blue' ? 1 : 0} (all blue); plan: 0.333` : 'paper: R, G and B all present (Fig. 4); plan: 0.333'),
+        note: why ?? (m === 'OTM-s' ? `paper: ≈${c === 'blue' ? 1 : 0} (all blue); plan: 0.333` : 'paper: R, G and B all present (Fig. 4); plan: 0.333'),
       })),
-      { cell: m, metric: 'share unassigned (grey or mixed)', paper: null, ours: r ? [r.unassigned] : [], verdict: why ?? 'plan: 0' },
+      { cell: m, metric: 'share unassigned (grey or mixed)', paper: null, ours: r ? [r.unassigned] : [], note: why ?? 'plan: 0' },
     ];
   });
 
@@ -237,12 +240,12 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
     for (const d of draws.methods) {
       const div = colourDiversity(d.distinctColours);
       planRows.push(
-        { cell: d.method, metric: `colour shares over ${draws.draws} draws × ${draws.n} test digits`, paper: null, ours: [], verdict: `${fmtShares(d.shares)}, unassigned ${d.unassigned.toFixed(2)}` },
-        { cell: d.method, metric: `distinct colours per input (${draws.draws} draws)`, paper: null, ours: [div.mean], verdict: `plan: ${ideal.toFixed(2)}; a map: 1` },
-        { cell: d.method, metric: 'inputs with ≥ 2 colours', paper: null, ours: [div.atLeastTwo], verdict: `plan: ${(1 - 3 * 3 ** -draws.draws).toFixed(4)}` },
-        { cell: d.method, metric: 'digit preservation error (grey levels, MSE in [0, 1])', paper: null, ours: [d.preservation], verdict: `plan: 0; shuffled digits: ${draws.preservationBaseline.toFixed(3)}` },
-        { cell: d.method, metric: 'brightest channel (tint), shares', paper: null, ours: [], verdict: `${fmtShares(d.tint)} (plan: ⅓ each)` },
-        { cell: d.method, metric: 'colour purity: brightest channel / total intensity', paper: null, ours: [d.purity], verdict: 'grey: 0.333; plan: 1' },
+        { cell: d.method, metric: `colour shares over ${draws.draws} draws × ${draws.n} test digits`, paper: null, ours: [], note: `${fmtShares(d.shares)}, unassigned ${d.unassigned.toFixed(2)}` },
+        { cell: d.method, metric: `distinct colours per input (${draws.draws} draws)`, paper: null, ours: [div.mean], note: `plan: ${ideal.toFixed(2)}; a map: 1` },
+        { cell: d.method, metric: 'inputs with ≥ 2 colours', paper: null, ours: [div.atLeastTwo], note: `plan: ${(1 - 3 * 3 ** -draws.draws).toFixed(4)}` },
+        { cell: d.method, metric: 'digit preservation error (grey levels, MSE in [0, 1])', paper: null, ours: [d.preservation], note: `plan: 0; shuffled digits: ${draws.preservationBaseline.toFixed(3)}` },
+        { cell: d.method, metric: 'brightest channel (tint), shares', paper: null, ours: [], note: `${fmtShares(d.tint)} (plan: ⅓ each)` },
+        { cell: d.method, metric: 'colour purity: brightest channel / total intensity', paper: null, ours: [d.purity], note: 'grey: 0.333; plan: 1' },
       );
     }
   }
@@ -250,7 +253,7 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
   const publishedRows: ComparisonRow[] = MNIST_METHODS.flatMap((m) =>
     (['fid', 'lpips'] as const).map((metric): ComparisonRow => {
       const v = publishedValue(published, { method: m }, metric);
-      return { cell: `${m} (32×32, UNet)`, metric: metric.toUpperCase(), paper: typeof v === 'number' ? v : null, ours: [], verdict: 'not measured here (needs Inception / VGG weights)' };
+      return { cell: `${m} (32×32, UNet)`, metric: metric.toUpperCase(), paper: typeof v === 'number' ? v : null, ours: [], note: 'not measured here (needs Inception / VGG weights)' };
     }),
   );
 
@@ -269,80 +272,76 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
     });
   }
 
-  const verdicts: Verdict[] = [];
-  const otms = rec['OTM-s'];
-  const otp = rec.OTP;
-  verdicts.push(
-    predicateClaim(
-      `Fig. 4: OTM-s collapses to one colour (paper: every output blue). Test: the largest colour share of T#μ is ≥ ${COLLAPSE_SHARE}`,
-      [
-        {
-          cell: 'OTM-s',
-          seeds: completedSeeds(results, 'OTM-s'),
-          holds: !!otms && Math.max(...otms.shares) >= COLLAPSE_SHARE,
-          detail: otms ? `shares ${fmtShares(otms.shares)}, unassigned ${otms.unassigned.toFixed(2)} (n = ${otms.total})` : statusOf(results, 'OTM-s'),
-        },
-      ],
-    ),
-    predicateClaim(
-      `Fig. 4: OTP covers the three colours. Test: every colour share of T#μ lies in [${COVER_RANGE[0]}, ${COVER_RANGE[1]}] (the plan: ⅓ each)`,
-      [
-        {
-          cell: 'OTP',
-          seeds: completedSeeds(results, 'OTP'),
-          holds: !!otp && otp.shares.every((s) => s >= COVER_RANGE[0] && s <= COVER_RANGE[1]),
-          detail: otp ? `shares ${fmtShares(otp.shares)}, unassigned ${otp.unassigned.toFixed(2)} (n = ${otp.total})` : statusOf(results, 'OTP'),
-        },
-      ],
-    ),
-  );
   const dOtp = draws?.methods.find((d) => d.method === 'OTP');
   const dOtms = draws?.methods.find((d) => d.method === 'OTM-s');
+  const sharesOf = (r: EvidenceRun) => {
+    const m = r.metrics?.modes;
+    return r.status === 'completed' && m ? { shares: [...m.shares], text: `${r.id}: ${fmtShares(m.shares)}, unassigned ${(m.total ? m.unassigned / m.total : 0).toFixed(2)} (n = ${m.total})` } : null;
+  };
+  // The plan draws come from one seed's checkpoints of the scale asked for: judged as that scale's evidence.
+  const drawnSet = evidence.find((s) => s.experiment === 'mnist' && s.scale === scale) ?? null;
+  const drawnRuns = (d: MethodDraws | undefined) => (d && drawnSet ? drawnSet.runs.filter((r) => r.id === d.cellId) : []);
+  const verdicts: Verdict[] = [
+    everySeedClaim(
+      `Fig. 4: OTM-s collapses to one colour (paper: every output blue). Test: the largest colour share of T#μ is ≥ ${COLOUR_COLLAPSE_SHARE}`,
+      evidence,
+      [{ cell: 'OTM-s', where: { method: 'OTM-s' }, paper: 'every output blue' }],
+      `largest colour share ≥ ${COLOUR_COLLAPSE_SHARE}`,
+      (r) => {
+        const s = sharesOf(r);
+        return s ? { holds: Math.max(...s.shares) >= COLOUR_COLLAPSE_SHARE, seen: s.text } : { holds: false, seen: `${r.id} ${r.status}` };
+      },
+    ),
+    everySeedClaim(
+      `Fig. 4: OTP covers the three colours. Test: every colour share of T#μ lies in [${COVER_RANGE[0]}, ${COVER_RANGE[1]}] (the plan: ⅓ each)`,
+      evidence,
+      [{ cell: 'OTP', where: { method: 'OTP' }, paper: 'red, green and blue outputs' }],
+      `every colour share in [${COVER_RANGE.join(', ')}]`,
+      (r) => {
+        const s = sharesOf(r);
+        return s ? { holds: s.shares.every((v) => v >= COVER_RANGE[0] && v <= COVER_RANGE[1]), seen: s.text } : { holds: false, seen: `${r.id} ${r.status}` };
+      },
+    ),
+  ];
   if (draws && dOtp) {
     const div = colourDiversity(dOtp.distinctColours);
     const other = dOtms ? colourDiversity(dOtms.distinctColours) : null;
     verdicts.push(
-      predicateClaim(
+      claimVerdict(
         `Fig. 2: OTP learns a stochastic plan: one grey digit receives different colours on different draws. Test: at least ${STOCHASTIC_MIN_FRACTION * 100}% of ${draws.n} held-out digits get ≥ 2 colours over ${draws.draws} draws`,
+        TESTS.everySeed,
         [
-          {
-            cell: 'OTP',
-            seeds: completedSeeds(results, 'OTP'),
+          judgeEverySeed({ cell: 'OTP', set: drawnSet, paper: 'different colours for one digit (Fig. 2)' }, { label: 'OTP', runs: drawnRuns(dOtp) }, `≥ ${STOCHASTIC_MIN_FRACTION * 100}% of digits with ≥ 2 colours`, () => ({
             holds: div.atLeastTwo >= STOCHASTIC_MIN_FRACTION,
-            detail: `${(100 * div.atLeastTwo).toFixed(0)}% of inputs with ≥ 2 colours, ${div.mean.toFixed(2)} distinct colours per input (plan ${planDistinctColours(draws.draws).toFixed(2)})${
-              other ? `; OTM-s: ${(100 * other.atLeastTwo).toFixed(0)}%, ${other.mean.toFixed(2)}` : ''
-            }`,
-          },
+            seen: `${(100 * div.atLeastTwo).toFixed(0)}% of inputs with ≥ 2 colours, ${div.mean.toFixed(2)} distinct colours per input (plan ${planDistinctColours(draws.draws).toFixed(2)})${other ? `; OTM-s: ${(100 * other.atLeastTwo).toFixed(0)}%, ${other.mean.toFixed(2)}` : ''}`,
+          })),
         ],
       ),
     );
   } else {
-    verdicts.push({
-      claim: 'Fig. 2: OTP learns a stochastic plan: one grey digit receives different colours on different draws',
-      verdict: 'not run here',
-      detail: `no trained OTP checkpoint to draw from${draws?.skipped.length ? ` (${draws.skipped.join(', ')})` : ''}`,
-    });
+    verdicts.push(notRunClaim('Fig. 2: OTP learns a stochastic plan: one grey digit receives different colours on different draws', 'different colours for one digit (Fig. 2)', `no trained OTP checkpoint to draw from${draws?.skipped.length ? ` (${draws.skipped.join(', ')})` : ''}`));
   }
   if (draws && dOtp && dOtms) {
     verdicts.push(
-      predicateClaim(
+      claimVerdict(
         'Fig. 4: OTP keeps the digit at least as well as OTM-s (paper: LPIPS 0.32 vs 0.36). Test, without LPIPS: digit preservation error of OTP ≤ that of OTM-s',
+        TESTS.everySeed,
         [
-          {
-            cell: 'OTP vs OTM-s',
-            seeds: Math.min(completedSeeds(results, 'OTP'), completedSeeds(results, 'OTM-s')),
+          judgeEverySeed({ cell: 'OTP vs OTM-s', set: drawnSet, paper: 'LPIPS OTP 0.32, OTM-s 0.36' }, { label: 'OTP vs OTM-s', runs: drawnRuns(dOtp) }, 'preservation error of OTP ≤ that of OTM-s', () => ({
             holds: dOtp.preservation <= dOtms.preservation,
-            detail: `OTP ${dOtp.preservation.toFixed(4)} vs OTM-s ${dOtms.preservation.toFixed(4)} (shuffled digits ${draws.preservationBaseline.toFixed(4)}, perfect 0)`,
-          },
+            seen: `OTP ${dOtp.preservation.toFixed(4)} vs OTM-s ${dOtms.preservation.toFixed(4)} (shuffled digits ${draws.preservationBaseline.toFixed(4)}, perfect 0)`,
+          })),
         ],
       ),
     );
   }
-  verdicts.push({
-    claim: 'Fig. 4: FID 3.18 (OTP) vs 62.4 (OTM-s), LPIPS 0.32 vs 0.36',
-    verdict: 'not run here',
-    detail: 'FID needs the Inception network and LPIPS a pretrained VGG/AlexNet, neither of which can be downloaded here; the colour shares and the digit preservation error stand in for them.',
-  });
+  verdicts.push(
+    notRunClaim(
+      'Fig. 4: FID 3.18 (OTP) vs 62.4 (OTM-s), LPIPS 0.32 vs 0.36',
+      'FID OTP 3.18, OTM-s 62.4; LPIPS 0.32, 0.36',
+      'FID needs the Inception network and LPIPS a pretrained VGG/AlexNet, neither of which can be downloaded here; the colour shares and the digit preservation error stand in for them',
+    ),
+  );
 
   const dim = Number(results[0]?.factors.dim ?? 768);
   const side = Math.round(Math.sqrt(dim / 3));
@@ -361,7 +360,7 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
     notes: [
       `Images are ${side}×${side} (d = ${dim}) instead of the paper's 32×32, and both networks are MLPs (two hidden layers of 512, leaky ReLU 0.2) instead of the DCGAN-style UNet of App. E.2: an MLP has no convolutional prior, so it must learn the digit's shape pixel by pixel, and OTM-s's z enters as a 768-dimensional input beside x. Collapse or coverage of colours is a property of the objective, which is unchanged; sharpness of the digits is not comparable.`,
       'FID and LPIPS are not computed (their networks cannot be downloaded here). They are replaced by colour shares (does T#μ have ν\'s three colours?) and a digit preservation error (does T(x) keep the digit of x?), which measure the two things the paper uses them for.',
-      `OTP's plan is x → x̃ = x + σ_min·z → T(x̃) (σ_min = 0.5), so its samples differ by the smoothing noise; OTM-s's differ by its z. One seed (${seed}).`,
+      `OTP's plan is x → x̃ = x + σ_min·z → T(x̃) (σ_min = 0.5), so its samples differ by the smoothing noise; OTM-s's differ by its z. The plan draws use seed ${seed}'s checkpoints.`,
       ...(div.length ? [`Diverged (NaN/Inf), reported as DIV: ${div.join(', ')}.`] : []),
       ...(missing.length ? [`Not run yet: ${missing.join(', ')}.`] : []),
       ...(draws?.skipped.length ? [`No checkpoint to draw from: ${draws.skipped.join(', ')}.`] : []),
@@ -369,7 +368,8 @@ export function mnistReport(scale: Scale, results: readonly CellResult[], draws:
   };
 }
 
-/** Completed runs (seeds) of a method: below two, a check supports its claim only on the mean (claims.ts). */
-function completedSeeds(results: readonly CellResult[], method: string): number {
-  return results.filter((r) => r.factors.method === method && r.status === 'completed').length;
-}
+/** The MNIST report: it draws plan samples from the trained checkpoints of the scale asked for. */
+export const mnist: ExperimentReport = {
+  experiment: 'mnist',
+  build: async (input) => mnistReport(input, await mnistPlanDraws(input.resultsDir, input.results)),
+};

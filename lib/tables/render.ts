@@ -52,11 +52,12 @@ function cellText(v: Cell, digits: number): string {
   return formatValue(v as TableValue, digits);
 }
 
+/** Background of a cell holding one of the four verdict words (verdict tables); other cells stay white. */
 const VERDICT_COLORS: Readonly<Record<string, string>> = {
-  consistent: '#e3f4e3',
-  better: '#e3f4e3',
-  worse: '#fbe3e3',
-  differs: '#fbe3e3',
+  reproduced: '#e3f4e3',
+  'not reproduced': '#fbe3e3',
+  inconclusive: '#fdf3d8',
+  'not run': '#eeeeee',
 };
 
 function verdictColor(column: string, v: Cell): string | undefined {

@@ -34,6 +34,6 @@ test('in a tslab notebook danfojs-node imports, keeps the selected backend, and 
   assert.deepEqual(Object.keys(data).sort(), ['text/html', 'text/plain']);
   const html = Array.isArray(data['text/html']) ? data['text/html'].join('') : String(data['text/html']);
   assert.match(html, /<table class="otbook-table"/);
-  assert.match(html, />1 ± 0\.014</);
-  assert.match(html, />consistent</);
+  assert.match(html, />1 ± 0\.014 \(n = 2\)</);
+  assert.match(html, /<th [^>]*>note<\/th>/);
 });

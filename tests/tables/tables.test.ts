@@ -11,18 +11,20 @@ import {
   COMPARISON_COLUMNS,
   COMPARISON_DISPLAY,
   comparisonTable,
-  formatMeanSpread,
   loadDanfo,
   saveTable,
   showTable,
-  summarizeSeeds,
   tableCsv,
   tableHtml,
   tableText,
   tableToFigure,
   tableView,
-  verdictFor,
+  verdictTable,
+  VERDICT_COLUMNS,
 } from '../../lib/tables';
+import { formatSummary, summarize } from '../../lib/verdicts';
+import type { CellResult, RunMetrics } from '../../lib/experiments';
+import type { Verdict } from '../../lib/verdicts';
 
 const dir = mkdtempSync(join(tmpdir(), 'otbook-tables-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,45 +58,45 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-test('summarizeSeeds: mean and sample standard deviation (n − 1), non-finite seeds ignored', () => {
-  const s = summarizeSeeds([1, 2, 3, 4, Number.NaN]);
-  assert.ok(s);
-  assert.equal(s.n, 4);
-  assert.equal(s.mean, 2.5);
-  assert.ok(Math.abs(s.spread - Math.sqrt(5 / 3)) < 1e-15);
-  const one = summarizeSeeds([0.7]);
-  assert.ok(one && one.n === 1 && Number.isNaN(one.spread));
-  assert.equal(summarizeSeeds([]), null);
-  assert.equal(formatMeanSpread(summarizeSeeds([0.12345, 0.12355])), '0.1235 ± 7.1e-5');
-  assert.equal(formatMeanSpread(one), '0.7 (1 seed)');
-  assert.equal(formatMeanSpread(null), '—');
+test('summarize and formatSummary: mean ± sample std (n − 1) with n; diverged and missing runs counted, never averaged', () => {
+  const run = (v: number | null, status: CellResult['status'] = 'completed'): CellResult => ({ id: 'x', factors: {}, status, metrics: v === null ? undefined : ({ dTarget: v } as RunMetrics) });
+  const s = summarize([run(1), run(2), run(3), run(4), run(null, 'diverged'), run(null, 'missing')], (m) => m.dTarget);
+  assert.deepEqual([s.mean, s.count, s.diverged, s.missing], [2.5, 4, 1, 1]);
+  assert.ok(Math.abs(s.std - Math.sqrt(5 / 3)) < 1e-15);
+  assert.equal(formatSummary({ values: [0.12345, 0.12355], diverged: 0 }), '0.1235 ± 7.1e-5 (n = 2)');
+  assert.equal(formatSummary({ values: [0.7], diverged: 0 }), '0.7 (n = 1)');
+  assert.equal(formatSummary({ values: [1, 3], diverged: 1 }), '2 ± 1.4 (n = 2), 1 DIV');
+  assert.equal(formatSummary({ values: [], diverged: 3 }), 'DIV (3 runs)');
+  assert.equal(formatSummary({ values: [], diverged: 0 }), '—');
 });
 
-test('verdictFor: within max(abs, rel·|paper|, 2·spread) is consistent; otherwise better/worse or differs', () => {
-  const s = (mean: number, spread: number) => ({ mean, spread, n: 3 });
-  assert.equal(verdictFor(1.0, s(1.09, 0)), 'consistent'); // 10 % default
-  assert.equal(verdictFor(1.0, s(1.11, 0)), 'differs');
-  assert.equal(verdictFor(1.0, s(1.3, 0.2)), 'consistent'); // 2 spreads
-  assert.equal(verdictFor(1.0, s(0.5, 0.01), 'lower'), 'better');
-  assert.equal(verdictFor(1.0, s(0.5, 0.01), 'higher'), 'worse');
-  assert.equal(verdictFor(1.0, s(1.5, 0.01), 'lower'), 'worse');
-  assert.equal(verdictFor(1.0, s(1.5, 0.01), undefined, { rel: 0.6 }), 'consistent');
-  assert.equal(verdictFor(0, s(0.001, 0), undefined, { rel: 0.1, abs: 0.01 }), 'consistent');
-  assert.equal(verdictFor(null, s(1, 0)), 'no paper value');
-  assert.equal(verdictFor(1, null), 'no result');
+test('tables only render: a row far from the paper carries no verdict of its own (the tolerance label is gone)', () => {
+  // d = 2 One-to-Many OTM at the quick scale once printed 'consistent' beside the paper's 0.100 with 0.624 ± 0.99.
+  const df = comparisonTable([{ cell: 'd=2 One-to-Many OTM', metric: 'D_target', paper: 0.1, ours: [1.77, 0.07, 0.03] }]);
+  const row = tableView(df).rows[0];
+  assert.equal(row[COMPARISON_COLUMNS.indexOf('note')], '');
+  assert.ok(!tableText(df).includes('consistent'));
+});
+
+test('verdictTable: the four words, the reason and the level beside each claim', () => {
+  const v: Verdict = { claim: 'c', paper: 'p', ours: 'o', verdict: 'inconclusive', reason: 'floor-limited', coverage: '1 of 1 cells run', level: 'paper', runs: [], test: 't', cells: [], detail: '' };
+  const df = verdictTable([v, { ...v, verdict: 'not run', reason: undefined, level: null }]);
+  assert.deepEqual(df.columns, [...VERDICT_COLUMNS]);
+  assert.deepEqual(tableView(df).rows.map((r) => r.slice(1, 4)), [['inconclusive', 'floor-limited', 'paper'], ['not run', '', '—']]);
+  assert.match(tableHtml(df), /background:#fdf3d8">inconclusive</);
 });
 
 test('comparisonTable: a danfo DataFrame with display and CSV columns', () => {
   const df = comparisonTable([
-    { cell: 'Fig. 3, 8 Gaussians', metric: 'W2', paper: 0.5, ours: [0.49, 0.51, 0.5], better: 'lower' },
+    { cell: 'Fig. 3, 8 Gaussians', metric: 'W2', paper: 0.5, ours: [0.49, 0.51, 0.5] },
     { cell: 'Table 2 "HD"', metric: 'BW-UVP', paper: null, ours: [1.25] },
-    { cell: 'x', metric: 'm', paper: 2, ours: [], verdict: 'skipped (see text)' },
+    { cell: 'x', metric: 'm', paper: 2, ours: [], note: 'skipped (see text)' },
   ]);
   assert.ok(df instanceof loadDanfo().DataFrame);
   assert.deepEqual(df.columns, [...COMPARISON_COLUMNS]);
   const v = tableView(df);
-  assert.deepEqual(v.rows[0], ['Fig. 3, 8 Gaussians', 'W2', 0.5, '0.5 ± 0.01', 0.5, 0.010000000000000009, 3, 'consistent']);
-  assert.deepEqual(v.rows[1].slice(3), ['1.25 (1 seed)', 1.25, null, 1, 'no paper value']);
+  assert.deepEqual(v.rows[0], ['Fig. 3, 8 Gaussians', 'W2', 0.5, '0.5 ± 0.01 (n = 3)', 0.5, 0.010000000000000009, 3, '']);
+  assert.deepEqual(v.rows[1].slice(3), ['1.25 (n = 1)', 1.25, null, 1, '']);
   assert.equal(v.rows[2][7], 'skipped (see text)');
   assert.deepEqual(tableView(df, COMPARISON_DISPLAY).columns, [...COMPARISON_DISPLAY]);
   assert.throws(() => tableView(df, ['nope']), UserError);
@@ -121,15 +123,14 @@ test('CSV: quoted where needed, full precision, empty for missing; reads back wi
   assert.throws(() => saveTable(df, 'a/b', { dir }), UserError);
 });
 
-test('HTML and text: escaped, verdicts coloured, columns selectable', () => {
-  const df = comparisonTable([{ cell: '<b>x</b>', metric: 'W2', paper: 1, ours: [5, 5.1], better: 'lower' }]);
+test('HTML and text: escaped, columns selectable', () => {
+  const df = comparisonTable([{ cell: '<b>x</b>', metric: 'W2', paper: 1, ours: [5, 5.1] }]);
   const html = tableHtml(df, { columns: COMPARISON_DISPLAY, title: 'T & C' });
   assert.ok(html.includes('&lt;b&gt;x&lt;/b&gt;') && !html.includes('<b>x</b>'));
   assert.ok(html.includes('T &amp; C'));
-  assert.match(html, /background:#fbe3e3">worse</);
   assert.equal((html.match(/<th /g) ?? []).length, COMPARISON_DISPLAY.length);
   const text = tableText(df, { columns: COMPARISON_DISPLAY }).split('\n');
-  assert.match(text[0], /^cell\s+metric\s+paper\s+ours\s+verdict$/);
+  assert.match(text[0], /^cell\s+metric\s+paper\s+ours\s+note$/);
   assert.equal(text.length, 3);
   assert.equal(text[2].indexOf('W2'), text[0].indexOf('metric'), 'columns aligned');
   const fig = tableToFigure(df, { columns: COMPARISON_DISPLAY });
@@ -158,11 +159,11 @@ test('showTable: one notebook output with text/html and text/plain; prints text 
   const write = process.stdout.write;
   process.stdout.write = ((s: string) => printed.push(s) > 0) as typeof process.stdout.write;
   try {
-    showTable(df, { columns: ['cell', 'verdict'] });
+    showTable(df, { columns: ['cell', 'note'] });
   } finally {
     process.stdout.write = write;
   }
-  assert.match(printed.join(''), /^cell\s+verdict\n/);
+  assert.match(printed.join(''), /^cell\s+note\n/);
 });
 
 test('figuresDir: setFiguresDir, then OTBOOK_FIGURES_DIR, then figures/<OTBOOK_NOTEBOOK>', () => {

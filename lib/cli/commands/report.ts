@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from '../command';
 import { flagString } from '../args';
-import { SCALES, type Scale } from '../../experiments/scale';
+import { EVIDENCE_LEVELS, SCALES, type EvidenceLevel, type Scale } from '../../experiments/scale';
 import { bookContext } from '../../book/context';
 import { paths } from '../../paths';
 import { buildReport, reportNames, reportText } from '../../reports';
@@ -11,9 +11,10 @@ import { closeBrowser } from '../../plots';
 export const command: Command = {
   name: 'report',
   summary: "print an experiment's comparison with the paper and its verdicts; save its figures and tables",
-  usage: `otbook report <${reportNames().join('|')}> [--scale S] [--results DIR] [--figures DIR]`,
+  usage: `otbook report <${reportNames().join('|')}> [--scale S] [--level L] [--results DIR] [--figures DIR]`,
   flags: {
-    scale: { kind: 'string', value: 'SCALE', help: 'scale of the results to read (default quick)', choices: SCALES },
+    scale: { kind: 'string', value: 'SCALE', help: "scale of the runs the tables show (default quick); verdicts use every evidence level present", choices: SCALES },
+    level: { kind: 'string', value: 'LEVEL', help: 'judge the claims on runs of this evidence level only (default: the strongest present per cell)', choices: EVIDENCE_LEVELS },
     results: { kind: 'string', value: 'DIR', help: 'results folder (default results/<experiment>/<scale>)' },
     figures: { kind: 'string', value: 'DIR', help: 'where to save figures and CSV tables (default figures/report-<experiment>)' },
   },
@@ -21,7 +22,8 @@ export const command: Command = {
     const experiment = args.positionals[0] ?? '';
     const scale = (flagString(args, 'scale') ?? 'quick') as Scale;
     const dir = flagString(args, 'results') ?? join(paths.results(), experiment, scale);
-    const report = await buildReport(experiment, scale, dir);
+    const level = flagString(args, 'level') as EvidenceLevel | undefined;
+    const report = await buildReport(experiment, scale, dir, level ? { levels: [level] } : {});
     const figures = flagString(args, 'figures');
     if (figures) process.env.OTBOOK_FIGURES_DIR = figures;
     const ctx = bookContext(`report-${experiment}`);

@@ -1,0 +1,108 @@
+/**
+ * Under-training, read from a run's own files (docs/VERDICTS.md, "Under-trained runs"). A claim resting on an
+ * under-trained run is inconclusive: its metric measures how far training got, not the method.
+ */
+
+/** The loss.csv column watched: the map's transport cost on its training batch (every method logs it). */
+export const WATCHED_COLUMN = 'map.cost';
+
+/**
+ * The loss has not flattened when, over the last fifth of the run, a straight line through its block means moves
+ * by more than this share of the whole run's range of block means. A cost still rising or falling at a steady
+ * rate moves 20% of its range in each fifth; a flattened one far less. 15% sits below the steady rate with room
+ * for the noise of the block means. The transport cost is watched rather than the objective: the semi-dual
+ * objective is blind to a constant added to the potential, and OTP's objective moves with σ by design, while
+ * the transport cost moves only while the map still changes how far it carries mass.
+ */
+export const FLAT_SHARE = 0.15;
+/** Block means: the log is cut into this many blocks, which averages out the step-to-step noise of the batches. */
+export const FLAT_BLOCKS = 20;
+/** Below this many logged rows the loss says nothing either way. */
+export const FLAT_MIN_ROWS = 10;
+
+export interface LossRow {
+  readonly iteration: number;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+/** loss.csv's rows (iteration, seconds, then one column per logged term). */
+export function parseLossCsv(text: string): LossRow[] {
+  const [head, ...lines] = text.trim().split('\n');
+  if (!head) return [];
+  const cols = head.split(',');
+  return lines
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const v = l.split(',').map(Number);
+      return { iteration: v[0], values: Object.fromEntries(cols.slice(2).map((c, i) => [c, v[i + 2]])) };
+    });
+}
+
+export interface Flattening {
+  /** null when the log is too short, or lacks the watched column, to tell. */
+  readonly flattened: boolean | null;
+  /** Change of the fitted line over the last fifth, and the range of the block means over the run. */
+  readonly drift: number;
+  readonly range: number;
+  readonly text: string;
+}
+
+/** Least-squares slope of y on x. */
+function slope(x: readonly number[], y: readonly number[]): number {
+  const mx = x.reduce((s, v) => s + v, 0) / x.length;
+  const my = y.reduce((s, v) => s + v, 0) / y.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < x.length; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+  }
+  return sxx > 0 ? sxy / sxx : 0;
+}
+
+/** Whether the watched loss column has flattened over the last fifth of the run (FLAT_SHARE). */
+export function lossFlattening(rows: readonly LossRow[], column = WATCHED_COLUMN): Flattening {
+  const points = rows.map((r) => ({ it: r.iteration, v: r.values[column] })).filter((p) => Number.isFinite(p.v) && Number.isFinite(p.it));
+  if (points.length < FLAT_MIN_ROWS) return { flattened: null, drift: Number.NaN, range: Number.NaN, text: `${points.length} logged values of ${column}: too few to tell` };
+  const per = Math.max(1, Math.floor(points.length / FLAT_BLOCKS));
+  const blocks: Array<{ it: number; v: number }> = [];
+  for (let s = 0; s + per <= points.length; s += per) {
+    const b = points.slice(s, s + per);
+    blocks.push({ it: b.reduce((a, p) => a + p.it, 0) / per, v: b.reduce((a, p) => a + p.v, 0) / per });
+  }
+  const first = points[0].it;
+  const last = points[points.length - 1].it;
+  const from = last - (last - first) / 5;
+  const tail = blocks.filter((b) => b.it >= from);
+  const fit = tail.length >= 3 ? tail : blocks.slice(-3);
+  const drift = slope(fit.map((b) => b.it), fit.map((b) => b.v)) * (last - from);
+  const values = blocks.map((b) => b.v);
+  const range = Math.max(...values) - Math.min(...values);
+  const flattened = range === 0 ? true : Math.abs(drift) <= FLAT_SHARE * range;
+  const text = `${column} moved ${drift >= 0 ? '+' : ''}${drift.toPrecision(2)} over the last fifth of the run, ${range > 0 ? `${Math.round((100 * Math.abs(drift)) / range)}%` : '0%'} of its range ${range.toPrecision(2)} (limit ${FLAT_SHARE * 100}%)`;
+  return { flattened, drift, range, text };
+}
+
+/**
+ * A map that moved less than this share of the optimal transport cost W2²(μ, ν) (a closed form of the pair)
+ * has barely left the identity: E‖T(x) − x‖² < ¼·W2².
+ */
+export const NEAR_IDENTITY_SHARE = 0.25;
+
+/** Why a run with a closed-form W2² is under-trained by its transport cost, or null. */
+export function nearIdentity(transportCost: number, w2Squared: number | undefined): string | null {
+  if (w2Squared === undefined || !(w2Squared > 0) || !Number.isFinite(transportCost)) return null;
+  if (transportCost >= NEAR_IDENTITY_SHARE * w2Squared) return null;
+  return `E‖T(x) − x‖² = ${transportCost.toPrecision(2)} is under ${NEAR_IDENTITY_SHARE * 100}% of W2² = ${w2Squared.toPrecision(3)} (the map barely moved)`;
+}
+
+/**
+ * A benchmark score (lower is better, e.g. L2-UVP) far from the best published: closer to what a linear map
+ * scores than to the best published solver, i.e. above the midpoint of the two. The map has then learned little
+ * beyond the linear part the baseline already has.
+ */
+export function farFromBest(score: number, bestPublished: number, linear: number, what: string): string | null {
+  if (!Number.isFinite(score) || !Number.isFinite(bestPublished) || !Number.isFinite(linear) || linear <= bestPublished) return null;
+  const mid = 0.5 * (bestPublished + linear);
+  return score > mid ? `${what} ${score.toPrecision(3)} is above the midpoint ${mid.toPrecision(3)} between the best published ${bestPublished} and the linear baseline ${linear.toPrecision(3)}` : null;
+}

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { farFromBest, FLAT_SHARE, lossFlattening, nearIdentity, parseLossCsv, type LossRow } from '../../lib/verdicts/under-training';
+import { underTrainedFromFiles } from '../../lib/reports/evidence';
+import { readResults } from '../../lib/experiments';
+import { paths } from '../../lib/paths';
+import { Rng } from '../../lib/random';
+
+/** A logged transport cost c(k) plus seeded noise of the given size, every 10 iterations up to `iterations`. */
+function log(c: (k: number) => number, iterations: number, noise = 0.01, seed = 1): LossRow[] {
+  const rng = new Rng(seed);
+  const rows: LossRow[] = [];
+  for (let k = 10; k <= iterations; k += 10) rows.push({ iteration: k, values: { 'map.cost': c(k) + noise * rng.normal() } });
+  return rows;
+}
+
+test('a cost that has reached its plateau has flattened; one still climbing at a steady rate has not', () => {
+  const plateau = lossFlattening(log((k) => 1 - Math.exp(-k / 500), 10_000));
+  assert.equal(plateau.flattened, true, plateau.text);
+  // A straight ramp moves a fifth of its range over its last fifth: still climbing, not flattened.
+  const climbing = lossFlattening(log((k) => k / 10_000, 10_000));
+  assert.equal(climbing.flattened, false, climbing.text);
+  assert.ok(Math.abs(climbing.drift) > FLAT_SHARE * climbing.range);
+  assert.ok(Math.abs(climbing.drift / climbing.range - 0.2) < 0.02, climbing.text);
+  // The plateau curve stopped early (200 iterations of a 500-iteration time constant): not flattened.
+  assert.equal(lossFlattening(log((k) => 1 - Math.exp(-k / 500), 200, 0.001)).flattened, false);
+});
+
+test('too short a log, or one without the watched column, tells nothing', () => {
+  assert.equal(lossFlattening(log((k) => k, 50)).flattened, null);
+  assert.equal(lossFlattening([{ iteration: 1, values: { potential: 1 } }]).flattened, null);
+});
+
+test('parseLossCsv reads loss.csv as the loop writes it', () => {
+  const rows = parseLossCsv('iteration,seconds,potential,map,map.cost\n100,5.5,-0.09,-0.30,0.0129\n200,10.2,-0.2,-0.53,0.0229\n');
+  assert.deepEqual(rows, [
+    { iteration: 100, values: { potential: -0.09, map: -0.3, 'map.cost': 0.0129 } },
+    { iteration: 200, values: { potential: -0.2, map: -0.53, 'map.cost': 0.0229 } },
+  ]);
+});
+
+test('near the identity: a transport cost under a quarter of W2²', () => {
+  assert.match(nearIdentity(0.2, 1) ?? '', /under 25% of W2² = 1\.00/);
+  assert.equal(nearIdentity(0.3, 1), null);
+  assert.equal(nearIdentity(0.1, undefined), null);
+});
+
+test('far from the best published: above the midpoint between the best solver and the linear baseline', () => {
+  assert.match(farFromBest(28.9, 1.4, 41.3, 'L2-UVP') ?? '', /L2-UVP 28\.9 is above the midpoint 21\.\d between the best published 1\.4 and the linear baseline 41\.3/);
+  assert.equal(farFromBest(21, 1.4, 41.3, 'L2-UVP'), null);
+  assert.equal(farFromBest(8.7, 1.4, 41.3, 'L2-UVP'), null);
+});
+
+test('the shipped paper-scale runs are not flagged under-trained (their costs flattened, their maps moved)', () => {
+  const results = readResults('table1', 'paper', join(paths.shippedRuns(), 'table1', 'paper')).filter((r) => r.status === 'completed');
+  assert.ok(results.length >= 18);
+  for (const r of results) assert.equal(underTrainedFromFiles(join(paths.shippedRuns(), 'table1', 'paper', r.id), r), null, r.id);
+  // The file the check reads is the run's own log.
+  assert.ok(readFileSync(join(paths.shippedRuns(), 'table1', 'paper', results[0].id, 'loss.csv'), 'utf8').startsWith('iteration,seconds,'));
+});
