@@ -3,11 +3,11 @@ import { join, relative } from 'node:path';
 import { paths, repoRoot } from '../paths';
 import type { EvidenceLevel, Scale } from '../experiments/scale';
 import { evidenceLevel, evidenceSources, getExperiment, type Cell } from '../experiments/registry';
-import { configHash, readRunRecord } from '../experiments/runner';
+import { configHash, readRunConfig, readRunRecord } from '../experiments/runner';
 import { indexCompletedRuns, readResults, type CellResult } from '../experiments/sweep';
 import { strongestFirst, type Evidence, type EvidenceRun, type EvidenceSet } from '../verdicts/evidence';
 import type { ReportInput } from './report';
-import { lossFlattening, nearIdentity, parseLossCsv } from '../verdicts/under-training';
+import { driftDirection, lossFlattening, nearIdentity, parseLossCsv } from '../verdicts/under-training';
 
 /** Where a report looks for runs (docs/VERDICTS.md, "Where runs are read from"). */
 export interface EvidenceOptions {
@@ -34,16 +34,27 @@ const relativePath = (dir: string) => relative(repoRoot(), dir) || '.';
 export function underTrainedFromFiles(dir: string, result: CellResult): string | null {
   const reasons: string[] = [];
   const loss = join(dir, 'loss.csv');
+  const m = result.metrics;
   if (result.status === 'completed' && existsSync(loss)) {
     const f = lossFlattening(parseLossCsv(readFileSync(loss, 'utf8')));
-    if (f.flattened === false) reasons.push(`loss not flattened: ${f.text}`);
+    // A cost running away from the optimum is a failure of the method at this budget, not a run cut short.
+    if (f.flattened === false && driftDirection(f, watchedOptimum(dir, m)) !== 'away') reasons.push(`loss not flattened: ${f.text}`);
   }
-  const m = result.metrics;
   if (m) {
     const still = nearIdentity(m.transportCost, m.w2Squared);
     if (still) reasons.push(still);
   }
   return reasons.length ? reasons.join('; ') : null;
+}
+
+/** map.cost at the optimal plan, α·W2²(μ, ν), where the pair's W2² is known in closed form. */
+function watchedOptimum(dir: string, m: CellResult['metrics']): number | undefined {
+  if (m?.w2Squared === undefined) return undefined;
+  try {
+    return readRunConfig(dir).alpha * m.w2Squared;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A cell's result from a run folder found by configuration hash. */

@@ -44,6 +44,8 @@ export interface Flattening {
   /** Change of the fitted line over the last fifth, and the range of the block means over the run. */
   readonly drift: number;
   readonly range: number;
+  /** The mean of the last block: where the watched value stands at the end of the run. */
+  readonly last: number;
   readonly text: string;
 }
 
@@ -63,7 +65,7 @@ function slope(x: readonly number[], y: readonly number[]): number {
 /** Whether the watched loss column has flattened over the last fifth of the run (FLAT_SHARE). */
 export function lossFlattening(rows: readonly LossRow[], column = WATCHED_COLUMN): Flattening {
   const points = rows.map((r) => ({ it: r.iteration, v: r.values[column] })).filter((p) => Number.isFinite(p.v) && Number.isFinite(p.it));
-  if (points.length < FLAT_MIN_ROWS) return { flattened: null, drift: Number.NaN, range: Number.NaN, text: `${points.length} logged values of ${column}: too few to tell` };
+  if (points.length < FLAT_MIN_ROWS) return { flattened: null, drift: Number.NaN, range: Number.NaN, last: Number.NaN, text: `${points.length} logged values of ${column}: too few to tell` };
   const per = Math.max(1, Math.floor(points.length / FLAT_BLOCKS));
   const blocks: Array<{ it: number; v: number }> = [];
   for (let s = 0; s + per <= points.length; s += per) {
@@ -80,7 +82,18 @@ export function lossFlattening(rows: readonly LossRow[], column = WATCHED_COLUMN
   const range = Math.max(...values) - Math.min(...values);
   const flattened = range === 0 ? true : Math.abs(drift) <= FLAT_SHARE * range;
   const text = `${column} moved ${drift >= 0 ? '+' : ''}${drift.toPrecision(2)} over the last fifth of the run, ${range > 0 ? `${Math.round((100 * Math.abs(drift)) / range)}%` : '0%'} of its range ${range.toPrecision(2)} (limit ${FLAT_SHARE * 100}%)`;
-  return { flattened, drift, range, text };
+  return { flattened, drift, range, last: values[values.length - 1], text };
+}
+
+/**
+ * Whether a loss that has not flattened is still moving towards its optimum (the map is still learning: it is
+ * under-trained) or away from it (training drifts into a failure that more iterations would not cure, as OTM's
+ * cost running away from W2² on Perpendicular at d = 16). `optimum` is the watched column's value at the optimal
+ * plan (for map.cost: α·W2²(μ, ν) when the pair has a closed form); without one the direction is unknown.
+ */
+export function driftDirection(f: Flattening, optimum: number | undefined): 'towards' | 'away' | 'unknown' {
+  if (optimum === undefined || !Number.isFinite(optimum) || !Number.isFinite(f.drift) || f.drift === 0) return 'unknown';
+  return Math.sign(f.drift) === Math.sign(optimum - f.last) ? 'towards' : 'away';
 }
 
 /**

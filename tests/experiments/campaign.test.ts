@@ -38,7 +38,7 @@ function writePlan(plan: unknown): string {
 }
 
 /** A finished run's record in `dir`, as runTraining writes it (only the fields the campaign reads). */
-function writeRecord(dir: string, config: { iterations: number }, hash: string, extra: Record<string, unknown> = {}): void {
+function writeRecord(dir: string, config: { readonly iterations: number; readonly seed?: number }, hash: string, extra: Record<string, unknown> = {}): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   writeFileSync(join(dir, 'loss.csv'), `iteration,seconds,potential\n${config.iterations},1.0,0.5\n`);

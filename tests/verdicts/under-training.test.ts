@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { farFromBest, FLAT_SHARE, lossFlattening, nearIdentity, parseLossCsv, type LossRow } from '../../lib/verdicts/under-training';
+import { driftDirection, farFromBest, FLAT_SHARE, lossFlattening, nearIdentity, parseLossCsv, type LossRow } from '../../lib/verdicts/under-training';
 import { underTrainedFromFiles } from '../../lib/reports/evidence';
-import { readResults } from '../../lib/experiments';
+import { readResults, resolveConfig } from '../../lib/experiments';
 import { paths } from '../../lib/paths';
 import { Rng } from '../../lib/random';
 
@@ -59,4 +60,29 @@ test('the shipped paper-scale runs are not flagged under-trained (their costs fl
   for (const r of results) assert.equal(underTrainedFromFiles(join(paths.shippedRuns(), 'table1', 'paper', r.id), r), null, r.id);
   // The file the check reads is the run's own log.
   assert.ok(readFileSync(join(paths.shippedRuns(), 'table1', 'paper', results[0].id, 'loss.csv'), 'utf8').startsWith('iteration,seconds,'));
+});
+
+test('a cost still moving towards the optimum is under-training; one running away from it is a failure, not under-training', () => {
+  // Optimum 1: a cost climbing from 0 towards 1 is still learning; one climbing from 2 away from 1 drifts into failure.
+  const learning = lossFlattening(log((k) => k / 10_000, 10_000));
+  assert.equal(learning.flattened, false);
+  assert.equal(driftDirection(learning, 1), 'towards');
+  const runningAway = lossFlattening(log((k) => 2 + k / 1_000, 10_000));
+  assert.equal(runningAway.flattened, false);
+  assert.equal(driftDirection(runningAway, 1), 'away');
+  // Falling towards an optimum below it, and without a known optimum nothing is decided.
+  assert.equal(driftDirection(lossFlattening(log((k) => 5 - k / 10_000, 10_000)), 1), 'towards');
+  assert.equal(driftDirection(runningAway, undefined), 'unknown');
+});
+
+test('a run whose map cost runs away from α·W2² is not flagged under-trained; one creeping towards it is', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'otbook-drift-'));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(resolveConfig({ method: 'otm', pair: 'perpendicular', dim: 16 })));
+  const write = (c: (k: number) => number) =>
+    writeFileSync(join(dir, 'loss.csv'), `iteration,seconds,map.cost\n${log(c, 20_000, 0.01).map((r) => `${r.iteration},0,${r.values['map.cost']}`).join('\n')}\n`);
+  const result = { id: 'x', factors: {}, status: 'completed' as const, metrics: { n: 1000, transportCost: 300, dTarget: 300, w2Squared: 16 / 3, evalSeconds: 0 } };
+  write((k) => 10 + k / 100); // W2² = 5.33: from 10 up to 210, away from it
+  assert.equal(underTrainedFromFiles(dir, result), null);
+  write((k) => 2 + (3 * k) / 20_000); // from 2 up to 5, towards 5.33
+  assert.match(underTrainedFromFiles(dir, { ...result, metrics: { ...result.metrics, transportCost: 5 } }) ?? '', /loss not flattened/);
 });
