@@ -178,7 +178,7 @@ export function resolveConfig(file: TrainConfigInput | undefined, flags: TrainCo
   if (method !== 'otp') delete resolved.smoothing;
   if (method !== 'not') delete resolved.not;
   if (method !== 'diotm') delete resolved.diotm;
-  if (resolved.smoothing && defaults.smoothing && head.smoothing?.period === undefined && resolved.iterations !== defaults.iterations) {
+  if (resolved.smoothing && resolved.smoothing.schedule !== 'constant' && defaults.smoothing && head.smoothing?.period === undefined && resolved.iterations !== defaults.iterations) {
     resolved.smoothing = { ...resolved.smoothing, period: scaledPeriod(defaults.smoothing.period, defaults.iterations, resolved.iterations) };
   }
   return validateTrainConfig(resolved, 'configuration');

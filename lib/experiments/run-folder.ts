@@ -229,15 +229,20 @@ export function readExperimentMeta(dir: string): ExperimentMeta {
   return raw as unknown as ExperimentMeta;
 }
 
-/** Reads the checkpoint's metadata, turning a missing, empty, truncated or foreign file into a UserError. */
+/** The configuration hash a checkpoint was written with; a missing, empty, truncated or foreign file is a UserError. */
 function checkpointHash(dir: string): string | undefined {
-  const f = join(dir, RUN_FILES.checkpoint);
-  try {
-    const h = readCheckpoint(dir).meta.configHash;
-    return typeof h === 'string' ? h : undefined;
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`${f}: not a readable checkpoint (${firstLine(e)}); train the run again with --force`);
+  const h = withRunCheckpoint(dir, () => readCheckpoint(dir)).meta.configHash;
+  return typeof h === 'string' ? h : undefined;
+}
+
+/**
+ * Checks, before any model is built, that DIR's checkpoint is there, readable, and was written by the run of
+ * `config` (its configuration hash): what `otbook eval` and `otbook map` load.
+ */
+export function checkRunCheckpoint(dir: string, config: TrainConfig): void {
+  const made = checkpointHash(dir);
+  if (made !== undefined && made !== configHash(config)) {
+    throw new UserError(`${join(dir, RUN_FILES.checkpoint)}: written by a run of configuration ${made}, but ${RUN_FILES.config} hashes to ${configHash(config)}; train the run again with --force`);
   }
 }
 

@@ -8,7 +8,8 @@ import { resolveData } from './data';
 import { configHash, validateTrainConfig, type TrainConfig } from './config';
 import { evaluateRun, type RunMetrics, type RunSamples } from './evaluate';
 import { progressReporter } from './progress';
-import { RUN_FILES, lockRunFolder, openRunFolder, usableRun, withRunCheckpoint, writeJsonAtomic, type RunRecord } from './run-folder';
+import type { Pair } from '../data/types';
+import { RUN_FILES, checkRunCheckpoint, lockRunFolder, openRunFolder, usableRun, withRunCheckpoint, writeJsonAtomic, type RunRecord } from './run-folder';
 
 export { configHash } from './config';
 export { RUN_FILES, readRunConfig, readRunRecord, writeJsonAtomic } from './run-folder';
@@ -49,13 +50,21 @@ function isAbortOf(e: unknown, signal: AbortSignal | undefined): boolean {
 export async function runTraining(config: TrainConfig, dir: string, options: RunOptions = {}): Promise<RunOutcome> {
   // Data first: bad input (a missing or ragged CSV, an unknown pair) is reported before anything else happens.
   const data = resolveData(config);
+  // The folder next, before the backend loads: a path that cannot hold a run, a run that must not be replaced and a
+  // folder in use are refused at once, with one line.
+  const folder = openRunFolder(dir, config, { resume: options.resume, force: options.force });
+  try {
+    if (folder.finished) return { record: folder.finished, kept: true };
+    return await trainAndEvaluate(config, dir, data, folder.resumeFromCheckpoint, options);
+  } finally {
+    folder.lock.release();
+  }
+}
+
+/** The work of runTraining inside its locked folder: train (from the checkpoint when `resume`), evaluate, record. */
+async function trainAndEvaluate(config: TrainConfig, dir: string, data: Pair, resume: boolean, options: RunOptions): Promise<RunOutcome> {
   const backend = await selectBackend();
   const hash = configHash(config);
-  const folder = openRunFolder(dir, config, { resume: options.resume, force: options.force });
-  if (folder.finished) {
-    folder.lock.release();
-    return { record: folder.finished, kept: true };
-  }
   const { pair, method } = buildRun(config, data);
   const label = options.label ?? `${config.method} ${config.pair ?? pair.name} d=${pair.dim} seed=${config.seed}`;
   const reporter = options.quiet ? null : progressReporter(label);
@@ -69,7 +78,7 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
       logEvery: config.logEvery,
       runDir: dir,
       checkpointEvery: config.checkpointEvery,
-      resume: folder.resumeFromCheckpoint,
+      resume,
       meta: { configHash: hash },
       signal: options.signal,
       onProgress: (p) => {
@@ -114,7 +123,6 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
     return { record, samples };
   } finally {
     disposeMethod(method);
-    folder.lock.release();
   }
 }
 
@@ -130,18 +138,26 @@ export async function evaluateSavedRun(dir: string, n?: number, options: { signa
     throw new UserError(`${dir}: the run was interrupted after ${record.iterationsDone}/${record.iterations} iterations; finish it first (otbook train --resume)`);
   }
   const cfg = n === undefined ? config : validateTrainConfig({ ...config, eval: { ...config.eval, n } }, `--n ${n}`);
-  await selectBackend();
+  checkRunCheckpoint(dir, config);
   const lock = lockRunFolder(dir);
+  try {
+    await selectBackend();
+    return await evaluateInFolder(dir, cfg, record, options.signal);
+  } finally {
+    lock.release();
+  }
+}
+
+async function evaluateInFolder(dir: string, cfg: TrainConfig, record: RunRecord, signal: AbortSignal | undefined): Promise<RunRecord> {
   const { pair, method } = buildRun(cfg);
   try {
     withRunCheckpoint(dir, () => loadWeights(method, dir));
-    const { metrics, samples } = await evaluateRun(method, pair, cfg, { signal: options.signal });
+    const { metrics, samples } = await evaluateRun(method, pair, cfg, { signal });
     writeJsonAtomic(join(dir, RUN_FILES.samples), samples);
     const updated: RunRecord = { ...record, metrics, finishedAt: new Date().toISOString() };
     writeJsonAtomic(join(dir, RUN_FILES.metrics), updated);
     return updated;
   } finally {
     disposeMethod(method);
-    lock.release();
   }
 }

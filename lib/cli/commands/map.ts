@@ -5,7 +5,7 @@ import { selectBackend } from '../../backend';
 import { loadCsvPoints } from '../../data/csv';
 import { buildRun } from '../../experiments/build';
 import { transportPoints } from '../../experiments/evaluate';
-import { usableRun, withRunCheckpoint } from '../../experiments/run-folder';
+import { checkRunCheckpoint, usableRun, withRunCheckpoint } from '../../experiments/run-folder';
 import { Rng } from '../../random';
 import { StepContext, disposeMethod, loadWeights } from '../../solvers';
 import { checkOutputFile, writeCsvRows } from '../output-file';
@@ -42,6 +42,7 @@ export const command: Command = {
     if (x.n * k * x.d > MAX_MAP_VALUES) {
       throw new UserError(`--samples ${k}: ${x.n} points × ${k} samples × dimension ${x.d} = ${x.n * k * x.d} output values; at most ${MAX_MAP_VALUES} per call (use fewer samples, or split --input)`);
     }
+    checkRunCheckpoint(dir, config);
     await selectBackend();
     const { method } = buildRun(config);
     try {

@@ -39,7 +39,7 @@ export const command: Command = {
     const resume = flagBool(args, 'resume');
     const config = resolveConfig(file ? readConfigFile(file) : undefined, configFromFlags(args));
     const schedule = describeSmoothing(config);
-    if (schedule) process.stderr.write(`otbook train: OTP noise schedule: ${schedule}\n`);
+    if (schedule) process.stdout.write(`otbook train: OTP noise schedule: ${schedule}\n`);
     const outcome = await withInterrupt(`otbook train ${out}`, (signal) => runTraining(config, out, { resume, force: flagBool(args, 'force'), signal }));
     process.stdout.write(summary(outcome, out, resume));
     return exitCodeOfStatus(outcome.record.status);
