@@ -38,6 +38,10 @@ const CHUNK_BYTES = 1 << 22;
 
 /** 10^0 … 10^22: the powers of ten a double holds exactly. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/** -1 for '-', 1 for '+', 0 for no sign. */
+const signOf = (c: number): number => (c === 45 ? -1 : c === 43 ? 1 : 0);
+
 /**
  * The common row, read without a string per field: `columns` plain decimals (at most 15 significant digits and a
  * power of ten within ±22) separated by commas, into out[at…]. Returns false for anything else (a header, a bad
@@ -49,43 +53,30 @@ function fastRow(line: string, columns: number, out: Float32Array | Float64Array
   for (let k = 0; k < columns; k++) {
     let c = line.charCodeAt(i);
     while (c === 32 || c === 9) c = line.charCodeAt(++i);
-    let negative = false;
-    if (c === 45 || c === 43) {
-      negative = c === 45;
-      c = line.charCodeAt(++i);
-    }
+    const sign = signOf(c);
+    if (sign !== 0) c = line.charCodeAt(++i);
     let mantissa = 0;
     let significant = 0;
     let digits = 0;
     let scale = 0;
-    while (c >= 48 && c <= 57) {
-      if (significant > 0 || c !== 48) {
-        mantissa = mantissa * 10 + (c - 48);
-        significant++;
-      }
-      digits++;
-      c = line.charCodeAt(++i);
-    }
-    if (c === 46) {
-      c = line.charCodeAt(++i);
-      while (c >= 48 && c <= 57) {
+    let point = false;
+    // Digits, with at most one decimal point among them (each digit after it scales the value by 1/10).
+    for (; ; c = line.charCodeAt(++i)) {
+      if (c >= 48 && c <= 57) {
         if (significant > 0 || c !== 48) {
           mantissa = mantissa * 10 + (c - 48);
           significant++;
         }
-        scale--;
+        if (point) scale--;
         digits++;
-        c = line.charCodeAt(++i);
-      }
+      } else if (c === 46 && !point) point = true;
+      else break;
     }
     if (digits === 0 || significant > 15) return false;
     if (c === 101 || c === 69) {
       c = line.charCodeAt(++i);
-      let expNegative = false;
-      if (c === 45 || c === 43) {
-        expNegative = c === 45;
-        c = line.charCodeAt(++i);
-      }
+      const expSign = signOf(c);
+      if (expSign !== 0) c = line.charCodeAt(++i);
       let exp = 0;
       let expDigits = 0;
       while (c >= 48 && c <= 57) {
@@ -94,7 +85,7 @@ function fastRow(line: string, columns: number, out: Float32Array | Float64Array
         c = line.charCodeAt(++i);
       }
       if (expDigits === 0) return false;
-      scale += expNegative ? -exp : exp;
+      scale += expSign < 0 ? -exp : exp;
     }
     while (c === 32 || c === 9) c = line.charCodeAt(++i);
     if (k < columns - 1 ? c !== 44 : i < len) return false;
@@ -102,7 +93,7 @@ function fastRow(line: string, columns: number, out: Float32Array | Float64Array
     if (scale < -22 || scale > 22) return false;
     // Clinger's fast path: mantissa < 10^15 < 2^53 and 10^|scale| are exact, so one rounding gives Number(field).
     const v = scale >= 0 ? mantissa * POW10[scale] : mantissa / POW10[-scale];
-    out[at + k] = negative ? -v : v;
+    out[at + k] = sign < 0 ? -v : v;
   }
   return true;
 }
