@@ -51,7 +51,7 @@ function optional<K extends string>(key: K, v: number | undefined): Partial<Reco
   return v === undefined ? {} : ({ [key]: v } as Partial<Record<K, number>>);
 }
 
-/** The flags given, as a partial config (validated like a file). */
+/** The flags given, as a partial config: typed by the flag parser, checked with the rest by validateTrainConfig. */
 export function configFromFlags(a: ParsedArgs): TrainConfigInput {
   const c: TrainConfigInput = {};
   const method = flagString(a, 'method');
@@ -87,5 +87,5 @@ export function configFromFlags(a: ParsedArgs): TrainConfigInput {
     ...optional('period', flagNumber(a, 'sigma-period')),
   };
   if (Object.keys(smoothing).length) c.smoothing = smoothing;
-  return validateConfigInput(c, 'command-line flags');
+  return c;
 }

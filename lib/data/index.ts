@@ -60,5 +60,5 @@ export {
 export type { MnistColour, MnistSplit, MnistOptions, MnistImages, MnistDraw, MnistSampler } from './mnist';
 export { getPair, listPairs, figure1Pairs } from './registry';
 export type { PairOptions } from './registry';
-export { loadCsvPoints, parseCsvPoints, loadCsvWeights, parseCsvWeights } from './csv';
+export { loadCsvPoints, parseCsvPoints, loadCsvWeights, parseCsvWeights, csvDimension, countCsvRows, MAX_CSV_BYTES } from './csv';
 export type { CsvPointsOptions } from './csv';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../errors';
 import { getPair, listPairs } from '../data';
-import { loadCsvPoints } from '../data/csv';
+import { csvDimension, loadCsvPoints } from '../data/csv';
 import type { PointCloud } from '../points';
 import type { Pair, Sampler } from '../data/types';
 import type { Rng } from '../random';
@@ -26,13 +26,17 @@ export function empiricalSampler(name: string, cloud: PointCloud): Sampler {
   };
 }
 
+/** Whether a side's spec names a CSV file (rather than a side of a named pair). */
+function isCsvSide(spec: string): boolean {
+  return spec.toLowerCase().endsWith('.csv') || existsSync(spec);
+}
+
 /**
  * One side of a run: a CSV file of points, or `<pair>:source` / `<pair>:target` (a side of a named pair).
  */
 export function resolveSide(spec: string, role: 'source' | 'target', dim: number | undefined): { sampler: Sampler; cloud?: PointCloud } {
-  if (spec.toLowerCase().endsWith('.csv') || existsSync(spec)) {
-    if (!existsSync(spec)) throw new UserError(`--${role} ${spec}: file not found`);
-    const cloud = loadCsvPoints(spec, { expectedDim: dim, name: spec });
+  if (isCsvSide(spec)) {
+    const cloud = loadCsvPoints(spec, { expectedDim: dim, name: `--${role} ${spec}` });
     return { sampler: empiricalSampler(spec, cloud), cloud };
   }
   const m = /^([a-z0-9-]+):(source|target)$/.exec(spec);
@@ -43,15 +47,32 @@ export function resolveSide(spec: string, role: 'source' | 'target', dim: number
   );
 }
 
-/** The data of a run: a named pair, or a source and a target given separately. */
-export function resolveData(config: TrainConfig): Pair {
-  if (config.pair && !config.source && !config.target) {
-    return getPair(config.pair, { dim: config.dim, size: config.imageSize, seed: config.seed });
+/**
+ * The dimension of a run's data when the data fixes it: CSV files give their points' dimension (read from the
+ * first data row), and a `dim` given beside them must agree. Named pairs take `dim` (default 2).
+ */
+export function dataDimension(input: { pair?: string; source?: string; target?: string; dim?: number }): number {
+  const sides = (['source', 'target'] as const).flatMap((role) => {
+    const spec = input[role];
+    return spec !== undefined && input.pair === undefined && isCsvSide(spec) ? [{ role, spec, dim: csvDimension(spec, `--${role} ${spec}`) }] : [];
+  });
+  if (sides.length === 2 && sides[0].dim !== sides[1].dim) {
+    throw new UserError(`--source ${sides[0].spec} has points of dimension ${sides[0].dim} but --target ${sides[1].spec} has dimension ${sides[1].dim}; they must agree`);
   }
-  const named = config.pair ? getPair(config.pair, { dim: config.dim, size: config.imageSize, seed: config.seed }) : undefined;
-  const source = config.source ? resolveSide(config.source, 'source', config.dim).sampler : named?.source;
-  const target = config.target ? resolveSide(config.target, 'target', config.dim).sampler : named?.target;
-  if (!source || !target) throw new UserError('both a source and a target are needed (--source and --target, or --pair)');
+  if (sides.length === 0) return input.dim ?? 2;
+  const { spec, dim, role } = sides[0];
+  if (input.dim !== undefined && input.dim !== dim) {
+    throw new UserError(`--dim ${input.dim} does not match the data: --${role} ${spec} has points of dimension ${dim} (CSV data sets the dimension; leave --dim out)`);
+  }
+  return dim;
+}
+
+/** The data of a run: a named pair, or a source and a target given separately (validateTrainConfig: not both). */
+export function resolveData(config: TrainConfig): Pair {
+  if (config.pair) return getPair(config.pair, { dim: config.dim, size: config.imageSize, seed: config.seed });
+  if (!config.source || !config.target) throw new UserError('both a source and a target are needed (--source and --target, or --pair)');
+  const source = resolveSide(config.source, 'source', config.dim).sampler;
+  const target = resolveSide(config.target, 'target', config.dim).sampler;
   if (source.dim !== target.dim) {
     throw new UserError(`source ${source.name} has dimension ${source.dim} but target ${target.name} has ${target.dim}`);
   }

@@ -72,10 +72,23 @@ function pick(p: PointCloud, count: number, cols: number[]): number[][] {
 }
 
 /**
- * Evaluates a trained method on fresh samples. The evaluation stream is seeded from the run's seed only, so
- * every method of a cell is scored on the same source and target points (common random numbers).
+ * Between the steps of an evaluation: lets signal handlers run (they wait for the event loop) and stops the
+ * evaluation, throwing the signal's reason, when its signal has aborted (Ctrl-C after training).
  */
-export async function evaluateRun(method: Method, pair: Pair, config: TrainConfig): Promise<{ metrics: RunMetrics; samples: RunSamples }> {
+async function pause(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  signal.throwIfAborted();
+}
+
+/**
+ * Evaluates a trained method on fresh samples. The evaluation stream is seeded from the run's seed only, so
+ * every method of a cell is scored on the same source and target points (common random numbers). When
+ * `signal` aborts, it stops between its steps (each exact OT is one step) by throwing the signal's reason.
+ */
+export async function evaluateRun(method: Method, pair: Pair, config: TrainConfig, options: { signal?: AbortSignal } = {}): Promise<{ metrics: RunMetrics; samples: RunSamples }> {
+  const { signal } = options;
+  await pause(signal);
   const t0 = Date.now();
   const n = config.eval.n;
   const evalRng = new Rng(1_000_003 + config.seed);
@@ -85,21 +98,25 @@ export async function evaluateRun(method: Method, pair: Pair, config: TrainConfi
   // The plan's own noise (OTP's z, a stochastic map's z) comes from a separate stream.
   const ctx = new StepContext(new Rng(2_000_003 + config.seed), config.iterations, config.iterations);
   const tx = await transportPoints(method, x, ctx);
+  await pause(signal);
 
   const transportCost = meanTransportCost(x, tx);
   const dTarget = targetError(tx, y).value;
+  await pause(signal);
   const metrics: { -readonly [K in keyof RunMetrics]: RunMetrics[K] } = { n, transportCost, dTarget, evalSeconds: 0 };
   if (pair.w2Squared !== undefined) {
     metrics.w2Squared = pair.w2Squared;
     metrics.dCost = costError(pair.w2Squared, x, tx).value;
   }
   if (y2) metrics.floor = estimationFloor(y, y2).value;
+  await pause(signal);
   if (pair.targetModes) metrics.modes = modeShares(tx, pair.targetModes);
   if ('constants' in pair && 'mapStar64' in pair) {
     const bench = pair as W2BenchmarkPair;
     const score = await scoreForwardMap(bench, (p) => transportPoints(method, p, ctx), { rng: new Rng(3_000_003 + config.seed) });
     metrics.l2uvp = score.l2uvp;
     metrics.cos = score.cos;
+    await pause(signal);
   }
   if (config.method === 'diotm' || config.pair === 'g8g' || config.pair === 'g25g' || config.pair === 'moon-spiral' || config.pair === 'g-circles') {
     metrics.discreteMapL2 = discreteMapL2(x, tx, y).value;

@@ -1,72 +1,31 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectBackend, type BackendInfo } from '../backend';
+import { selectBackend } from '../backend';
 import { UserError } from '../errors';
-import { disposeMethod, loadWeights, train, type Progress, type TrainStatus } from '../solvers';
+import { disposeMethod, loadWeights, train, type Progress } from '../solvers';
 import { versions } from '../versions';
 import { buildRun } from './build';
 import { resolveData } from './data';
-import { validateConfigInput, type TrainConfig } from './config';
+import { configHash, validateTrainConfig, type TrainConfig } from './config';
 import { evaluateRun, type RunMetrics, type RunSamples } from './evaluate';
 import { progressReporter } from './progress';
+import type { Pair } from '../data/types';
+import { RUN_FILES, checkRunCheckpoint, lockRunFolder, openRunFolder, usableRun, withRunCheckpoint, writeJsonAtomic, type RunRecord } from './run-folder';
 
-/** DIR/metrics.json: what a run did and measured, with everything needed to trust and repeat it. */
-export interface RunRecord {
-  readonly status: TrainStatus;
-  readonly method: string;
-  readonly pair: string;
-  readonly dim: number;
-  readonly seed: number;
-  readonly iterations: number;
-  readonly iterationsDone: number;
-  readonly divergedAt?: number;
-  readonly resumedFrom?: number;
-  readonly trainSeconds: number;
-  readonly configHash: string;
-  readonly backend: BackendInfo;
-  readonly versions: Record<string, string>;
-  readonly metrics?: RunMetrics;
-  readonly finishedAt: string;
-}
-
-export const RUN_FILES = { config: 'config.json', metrics: 'metrics.json', samples: 'samples.json', loss: 'loss.csv' } as const;
-
-/** Hash of what determines a run's result (not its logging or checkpoint cadence, nor its evaluation). */
-export function configHash(c: TrainConfig): string {
-  const { checkpointEvery: _c, logEvery: _l, eval: _e, ...rest } = c;
-  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
-}
-
-export function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, path);
-}
-
-export function readRunConfig(dir: string): TrainConfig {
-  const f = join(dir, RUN_FILES.config);
-  if (!existsSync(f)) throw new UserError(`${dir} is not a run folder: ${RUN_FILES.config} is missing`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(f, 'utf8'));
-  } catch (e) {
-    throw new UserError(`${f}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-  return validateConfigInput(raw, f) as TrainConfig;
-}
-
-export function readRunRecord(dir: string): RunRecord | null {
-  const f = join(dir, RUN_FILES.metrics);
-  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as RunRecord) : null;
-}
+export { configHash } from './config';
+export { RUN_FILES, readRunConfig, readRunRecord, writeJsonAtomic } from './run-folder';
+export type { RunRecord } from './run-folder';
 
 export interface RunOptions {
   readonly resume?: boolean;
+  /** Replace the run the folder holds (without it, a folder holding a run is refused unless `resume`). */
+  readonly force?: boolean;
   /** Label of the progress line (default: method and pair). */
   readonly label?: string;
   readonly onProgress?: (p: Progress) => void;
-  /** When it aborts, the run stops after its current iteration and writes a checkpoint ('interrupted'). */
+  /**
+   * When it aborts, the run stops after its current iteration and writes a checkpoint ('interrupted'); during the
+   * evaluation after training, the evaluation stops and the trained checkpoint stays ('interrupted', interruptedIn).
+   */
   readonly signal?: AbortSignal;
   readonly quiet?: boolean;
 }
@@ -74,29 +33,38 @@ export interface RunOptions {
 export interface RunOutcome {
   readonly record: RunRecord;
   readonly samples?: RunSamples;
+  /** With `resume`: the folder's run had already ended with this configuration; nothing was trained. */
+  readonly kept?: boolean;
+}
+
+/** The stop of an evaluation by its signal (AbortSignal.throwIfAborted throws the signal's reason). */
+function isAbortOf(e: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && e === signal.reason;
 }
 
 /**
  * `otbook train`: trains one configuration into DIR (config.json, loss.csv, checkpoint.bin, metrics.json,
- * samples.json). With `resume`, continues from DIR's checkpoint; a completed run is not retrained.
+ * samples.json), holding DIR's lock. A folder that holds a run is refused unless `resume` (continue it from its
+ * checkpoint; a finished run is not retrained) or `force` (replace it). See run-folder.ts for the promises.
  */
 export async function runTraining(config: TrainConfig, dir: string, options: RunOptions = {}): Promise<RunOutcome> {
   // Data first: bad input (a missing or ragged CSV, an unknown pair) is reported before anything else happens.
   const data = resolveData(config);
+  // The folder next, before the backend loads: a path that cannot hold a run, a run that must not be replaced and a
+  // folder in use are refused at once, with one line.
+  const folder = openRunFolder(dir, config, { resume: options.resume, force: options.force });
+  try {
+    if (folder.finished) return { record: folder.finished, kept: true };
+    return await trainAndEvaluate(config, dir, data, folder.resumeFromCheckpoint, options);
+  } finally {
+    folder.lock.release();
+  }
+}
+
+/** The work of runTraining inside its locked folder: train (from the checkpoint when `resume`), evaluate, record. */
+async function trainAndEvaluate(config: TrainConfig, dir: string, data: Pair, resume: boolean, options: RunOptions): Promise<RunOutcome> {
   const backend = await selectBackend();
-  mkdirSync(dir, { recursive: true });
   const hash = configHash(config);
-  const previous = readRunRecord(dir);
-  if (options.resume && previous?.status === 'completed' && previous.configHash === hash) {
-    return { record: previous };
-  }
-  if (existsSync(join(dir, RUN_FILES.config)) && options.resume) {
-    const old = readRunConfig(dir);
-    if (configHash(old) !== hash) {
-      throw new UserError(`cannot resume in ${dir}: it holds a run with another configuration (${configHash(old)} ≠ ${hash}); use a new --out`);
-    }
-  }
-  writeJsonAtomic(join(dir, RUN_FILES.config), config);
   const { pair, method } = buildRun(config, data);
   const label = options.label ?? `${config.method} ${config.pair ?? pair.name} d=${pair.dim} seed=${config.seed}`;
   const reporter = options.quiet ? null : progressReporter(label);
@@ -110,7 +78,7 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
       logEvery: config.logEvery,
       runDir: dir,
       checkpointEvery: config.checkpointEvery,
-      resume: options.resume,
+      resume,
       meta: { configHash: hash },
       signal: options.signal,
       onProgress: (p) => {
@@ -119,14 +87,22 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
       },
     });
     reporter?.done();
+    let status = result.status;
+    let interruptedIn: RunRecord['interruptedIn'];
     let metrics: RunMetrics | undefined;
     let samples: RunSamples | undefined;
-    if (result.status === 'completed') {
-      ({ metrics, samples } = await evaluateRun(method, pair, config));
-      writeJsonAtomic(join(dir, RUN_FILES.samples), samples);
+    if (status === 'completed') {
+      try {
+        ({ metrics, samples } = await evaluateRun(method, pair, config, { signal: options.signal }));
+        writeJsonAtomic(join(dir, RUN_FILES.samples), samples);
+      } catch (e) {
+        if (!isAbortOf(e, options.signal)) throw e;
+        status = 'interrupted';
+        interruptedIn = 'evaluation';
+      }
     }
     const record: RunRecord = {
-      status: result.status,
+      status,
       method: config.method,
       pair: config.pair ?? pair.name,
       dim: pair.dim,
@@ -135,6 +111,7 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
       iterationsDone: result.iterationsDone,
       divergedAt: result.divergedAt,
       resumedFrom: result.resumedFrom,
+      interruptedIn,
       trainSeconds: result.seconds,
       configHash: hash,
       backend,
@@ -149,17 +126,33 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
   }
 }
 
-/** `otbook eval`: recomputes a finished run's metrics from its checkpoint (optionally with another n). */
-export async function evaluateSavedRun(dir: string, n?: number): Promise<RunRecord> {
-  await selectBackend();
-  const config = readRunConfig(dir);
-  const record = readRunRecord(dir);
+/**
+ * `otbook eval`: recomputes a finished run's metrics from its checkpoint (optionally with another n, within the
+ * configuration's bounds), holding the folder's lock. A diverged or unfinished run is refused. When `signal`
+ * aborts, the evaluation stops and nothing is written (the caller sees the signal's reason thrown).
+ */
+export async function evaluateSavedRun(dir: string, n?: number, options: { signal?: AbortSignal } = {}): Promise<RunRecord> {
+  const { config, record } = usableRun(dir, 'evaluate');
   if (!record) throw new UserError(`${dir}: no ${RUN_FILES.metrics}; the run has not finished (resume it with otbook train --resume)`);
-  const cfg: TrainConfig = n ? { ...config, eval: { ...config.eval, n } } : config;
+  if (record.status !== 'completed') {
+    throw new UserError(`${dir}: the run was interrupted after ${record.iterationsDone}/${record.iterations} iterations; finish it first (otbook train --resume)`);
+  }
+  const cfg = n === undefined ? config : validateTrainConfig({ ...config, eval: { ...config.eval, n } }, `--n ${n}`);
+  checkRunCheckpoint(dir, config);
+  const lock = lockRunFolder(dir);
+  try {
+    await selectBackend();
+    return await evaluateInFolder(dir, cfg, record, options.signal);
+  } finally {
+    lock.release();
+  }
+}
+
+async function evaluateInFolder(dir: string, cfg: TrainConfig, record: RunRecord, signal: AbortSignal | undefined): Promise<RunRecord> {
   const { pair, method } = buildRun(cfg);
   try {
-    loadWeights(method, dir);
-    const { metrics, samples } = await evaluateRun(method, pair, cfg);
+    withRunCheckpoint(dir, () => loadWeights(method, dir));
+    const { metrics, samples } = await evaluateRun(method, pair, cfg, { signal });
     writeJsonAtomic(join(dir, RUN_FILES.samples), samples);
     const updated: RunRecord = { ...record, metrics, finishedAt: new Date().toISOString() };
     writeJsonAtomic(join(dir, RUN_FILES.metrics), updated);

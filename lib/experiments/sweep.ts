@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Scale } from './scale';
 import { UserError } from '../errors';
@@ -7,6 +7,7 @@ import { paths, repoRoot } from '../paths';
 import type { RunMetrics } from './evaluate';
 import { getExperiment, selectCells, type Cell } from './registry';
 import { configHash, readRunRecord, runTraining, writeJsonAtomic, type RunRecord } from './runner';
+import { copyRunFolder, ensureDirectory } from './run-folder';
 
 /** One row of an experiment's results: a cell and what its run recorded. */
 export interface CellResult {
@@ -41,9 +42,9 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
 }
 
-const missingResult = (cell: Cell): CellResult => ({ id: cell.id, factors: cell.factors, status: 'missing' });
+export const missingResult = (cell: Cell): CellResult => ({ id: cell.id, factors: cell.factors, status: 'missing' });
 
-function cellResult(cell: Cell, dir: string): CellResult {
+export function cellResult(cell: Cell, dir: string): CellResult {
   const r = readRunRecord(join(dir, cell.id));
   if (!r || r.configHash !== configHash(cell.config)) return missingResult(cell);
   return { id: cell.id, factors: cell.factors, status: r.status, divergedAt: r.divergedAt, trainSeconds: r.trainSeconds, metrics: r.metrics, backend: r.backend.choice, from: dir };
@@ -69,7 +70,7 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
   const all = experiment.cells(options.scale);
   const mine = selectCells(all, options);
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  mkdirSync(options.out, { recursive: true });
+  ensureDirectory(options.out, '--out');
   writeJsonAtomic(join(options.out, 'experiment.json'), { name, title: experiment.title, source: experiment.source, scale: options.scale, cells: all.map((c) => c.id) });
   const jobs = Math.max(1, options.jobs ?? 1);
   const claims = join(options.out, '.claims');
@@ -95,7 +96,7 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
       }
       const reused = completed.get(configHash(cell.config));
       if (reused) {
-        copyRun(reused, join(options.out, cell.id));
+        copyRunFolder(reused, join(options.out, cell.id));
         log(`[${done}/${mine.length}] ${cell.id}: completed (the same configuration was already trained in ${reused})`);
         continue;
       }
@@ -151,35 +152,6 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
 }
 
 /**
- * `otbook merge`: combines the results of shards run in several folders (machines) into one folder, and
- * returns the experiment's full table. Cells found in several folders must agree (same configuration).
- */
-export function mergeShards(dirs: readonly string[], out: string): { experiment: string; scale: Scale; results: CellResult[] } {
-  if (dirs.length === 0) throw new UserError('merge: give at least one results folder');
-  const metas = dirs.map((d) => {
-    const f = join(d, 'experiment.json');
-    if (!existsSync(f)) throw new UserError(`merge: ${d} holds no experiment.json (not an otbook run folder)`);
-    return JSON.parse(readFileSync(f, 'utf8')) as { name: string; scale: Scale };
-  });
-  const { name, scale } = metas[0];
-  for (const [i, m] of metas.entries()) {
-    if (m.name !== name || m.scale !== scale) throw new UserError(`merge: ${dirs[i]} holds ${m.name} at scale ${m.scale}, not ${name} at ${scale}`);
-  }
-  const cells = getExperiment(name).cells(scale);
-  mkdirSync(out, { recursive: true });
-  const results = cells.map((cell) => {
-    const found = dirs.map((dir) => ({ dir, result: cellResult(cell, dir) })).filter((f) => f.result.status !== 'missing');
-    const best = found.find((f) => f.result.status === 'completed') ?? found[0];
-    if (!best) return missingResult(cell);
-    copyRun(join(best.dir, cell.id), join(out, cell.id));
-    return best.result;
-  });
-  writeJsonAtomic(join(out, 'experiment.json'), { ...metas[0], mergedFrom: dirs });
-  writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  return { experiment: name, scale, results };
-}
-
-/**
  * Completed runs under the roots, by configuration hash (searched three levels deep: the layout
  * results/<experiment>/<scale>/<cell>). Experiments that share cells (Table 3's OTP cells are Table 1's) then
  * train them once.
@@ -191,7 +163,13 @@ export function indexCompletedRuns(roots: readonly string[]): Map<string, string
     const real = resolve(dir);
     if (seen.has(real) || !existsSync(dir)) return;
     seen.add(real);
-    const record = readRunRecord(dir);
+    let record: RunRecord | null;
+    try {
+      record = readRunRecord(dir);
+    } catch (e) {
+      if (e instanceof UserError) return; // a corrupt record is no completed run to reuse
+      throw e;
+    }
     if (record) {
       if (record.status === 'completed' && !index.has(record.configHash)) index.set(record.configHash, dir);
       return;
@@ -201,10 +179,4 @@ export function indexCompletedRuns(roots: readonly string[]): Map<string, string
   };
   for (const root of roots) visit(root, 3);
   return index;
-}
-
-function copyRun(from: string, to: string): void {
-  if (resolve(from) === resolve(to)) return;
-  mkdirSync(to, { recursive: true });
-  for (const f of readdirSync(from)) writeFileSync(join(to, f), readFileSync(join(from, f)));
 }

@@ -28,5 +28,5 @@ test('flags: σ fields combine, and a bad period is one clear line', () => {
   assert.ok(c.smoothing);
   assert.deepEqual([c.smoothing.sigmaMax, c.smoothing.sigmaMin, c.smoothing.period], [0.3, 0.05, 50]);
   assert.throws(() => flags(['--sigma-period', '0.5']), (e: unknown) => e instanceof UserError && /--sigma-period/.test(e.message) && !e.message.includes('\n'));
-  assert.throws(() => flags(['--sigma-period', '0']), (e: unknown) => e instanceof UserError && /period/.test(e.message) && !e.message.includes('\n'));
+  assert.throws(() => resolveConfig(flags(['--method', 'otp', '--pair', 'one-to-many', '--sigma-period', '0'])), (e: unknown) => e instanceof UserError && /\/smoothing\/period: 0 is not allowed/.test(e.message) && !e.message.includes('\n'));
 });

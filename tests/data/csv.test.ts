@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCsvPoints, loadCsvWeights, parseCsvPoints, parseCsvWeights } from '../../lib/data/csv';
 import { UserError } from '../../lib/errors';
+import { Rng } from '../../lib/random';
 
 /** Asserts a one-line UserError whose message matches every pattern. */
 function throwsUserError(f: () => unknown, ...patterns: RegExp[]): void {
@@ -85,4 +86,22 @@ test('weights: normalised, one column, right count, non-negative, not all zero',
   throwsUserError(() => parseCsvWeights('0\n0\n', 2, 'w.csv'), /^w\.csv: the weights sum to 0/);
   throwsUserError(() => parseCsvWeights('1e308\n1e308\n', 2, 'w.csv'), /finite sum/);
   throwsUserError(() => parseCsvWeights('1\nnan\n', 2, 'w.csv'), /line 2, column 1 is 'nan'/);
+});
+
+test('every value equals Number() of its text, rounded to float32, whichever way the row is read', () => {
+  // Rows of the common kind (read without a string per field) mixed with the rest: more than 15 digits, large
+  // exponents, signs, spaces, leading zeros, a bare point (each falls back to the full reader).
+  const r = new Rng(11);
+  const kinds = [
+    () => (r.normal() * 10 ** Math.floor(r.uniform() * 60 - 30)).toPrecision(1 + Math.floor(r.uniform() * 17)),
+    () => r.normal().toFixed(Math.floor(r.uniform() * 12)),
+    () => `${r.uniform() < 0.5 ? '-' : '+'}${Math.floor(r.uniform() * 1e6)}.${Math.floor(r.uniform() * 1e9)}e${Math.floor(r.uniform() * 50 - 25)}`,
+    () => ` 000${Math.floor(r.uniform() * 1e4)}.`,
+    () => `.${Math.floor(r.uniform() * 1e5)} `,
+    () => '-0',
+  ];
+  const fields: string[][] = Array.from({ length: 5000 }, () => [0, 1, 2].map(() => kinds[Math.floor(r.uniform() * kinds.length)]()));
+  const p = parseCsvPoints(`a,b,c\n${fields.map((f) => f.join(',')).join('\n')}\n`);
+  assert.equal(p.n, fields.length);
+  fields.flat().forEach((s, i) => assert.ok(Object.is(p.data[i], Math.fround(Number(s))), `${s}: ${p.data[i]}`));
 });

@@ -41,7 +41,8 @@ test('flags override the file, which overrides the defaults; nested objects merg
   const c = resolveConfig({ method: 'otp', pair: 'one-to-many', dim: 4, smoothing: { sigmaMax: 0.3 }, iterations: 500 }, { iterations: 40, seed: 3 });
   assert.equal(c.iterations, 40);
   assert.equal(c.seed, 3);
-  assert.deepEqual(c.smoothing, { schedule: 'linear', sigmaMax: 0.3, sigmaMin: 0.05, period: 2000 });
+  // K = 40 instead of the paper's 20K and no period given: P keeps the paper's ratio K/P = 10 (2000 → 4).
+  assert.deepEqual(c.smoothing, { schedule: 'linear', sigmaMax: 0.3, sigmaMin: 0.05, period: 4 });
   assert.equal(c.not, undefined);
   assert.match(message(() => resolveConfig({ pair: 'g8g' })), /no method given/);
   assert.match(message(() => resolveConfig({ method: 'otm' })), /no data given/);

@@ -1,6 +1,6 @@
 import type { Command } from '../command';
 import { flagString, requireFlag } from '../args';
-import { mergeShards } from '../../experiments/sweep';
+import { mergeShards } from '../../experiments/merge';
 
 export const command: Command = {
   name: 'merge',

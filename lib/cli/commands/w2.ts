@@ -1,8 +1,8 @@
 import type { Command } from '../command';
 import { flagBool, flagString, requireFlag } from '../args';
 import { UserError } from '../../errors';
-import { loadCsvPoints, loadCsvWeights } from '../../data/csv';
-import { exactW2Squared } from '../../ot/exact';
+import { countCsvRows, loadCsvPoints, loadCsvWeights } from '../../data/csv';
+import { MAX_COST_ENTRIES, exactW2Squared } from '../../ot/exact';
 
 export const command: Command = {
   name: 'w2',
@@ -21,8 +21,16 @@ export const command: Command = {
     }
     const sourcePath = requireFlag(flagString(args, 'source'), 'source', 'w2');
     const targetPath = requireFlag(flagString(args, 'target'), 'target', 'w2');
-    const source = loadCsvPoints(sourcePath);
-    const target = loadCsvPoints(targetPath);
+    // The exact solver's cost matrix bounds n × m: count the rows (no parsing) and refuse before reading values.
+    const rowsA = countCsvRows(sourcePath);
+    const rowsB = countCsvRows(targetPath);
+    if (rowsA * rowsB > MAX_COST_ENTRIES) {
+      throw new UserError(
+        `otbook w2: ${sourcePath} has ${rowsA} points and ${targetPath} has ${rowsB}: the exact solver needs an n × m cost matrix of ${((rowsA * rowsB * 8) / 2 ** 30).toFixed(1)} GiB; at most ${MAX_COST_ENTRIES} entries (e.g. 8192 × 8192) are allowed`,
+      );
+    }
+    const source = loadCsvPoints(sourcePath, { maxPoints: rowsA });
+    const target = loadCsvPoints(targetPath, { maxPoints: rowsB });
     if (target.d !== source.d) {
       throw new UserError(`otbook w2: ${sourcePath} has points of dimension ${source.d} but ${targetPath} has dimension ${target.d}; they must agree`);
     }
