@@ -23,6 +23,13 @@ export const DIOTM_LAMBDAS = [0.1, 0.2, 1, 10] as const;
 /** The corner of DIOTM Table 3 run at the smoke and quick scales (its paper-scale DIV cell included). */
 export const DIOTM_TABLE3_CORNER = { tasks: ['g8g'], lambdas: [0.1, 1] } as const;
 
+/**
+ * The σ-schedule ablation (issue 18's probe, notebook 04): OTP on d = 16 One-to-Many with K = 3000 outer iterations,
+ * its period P either the paper's 2000 (two σ levels) or scaled to keep the paper's K/P = 10 (P = 300).
+ */
+export const SIGMA_SCHEDULE = { pair: 'one-to-many', dim: 16, iterations: 3000, periods: { twoLevels: 2000, paperRatio: 300 } } as const;
+export const SIGMA_SCHEDULE_LABELS = { twoLevels: 'OTP (P = 2000)', paperRatio: 'OTP (P = 300)' } as const;
+
 /** How tables and figures title the pairs and tasks. */
 export const PAIR_TITLES: Readonly<Record<string, string>> = {
   perpendicular: 'Perpendicular',

@@ -4,7 +4,7 @@ import type { MethodName } from '../solvers';
 import type { DiotmRegularizer } from '../solvers/diotm';
 import type { TrainConfig, TrainConfigInput } from './config';
 import { resolveConfig } from './defaults';
-import { DIOTM_LAMBDAS, DIOTM_REGULARIZERS, DIOTM_TABLE3_CORNER, DIOTM_TABLE3_TASKS, DIOTM_TASKS, FIG3_PAIRS, TABLE1_DIMS, TABLE1_PAIRS, TABLE3_DIMS, TABLE4_DIMS, TABLE4_PAPER_DIMS } from './grids';
+import { SIGMA_SCHEDULE, SIGMA_SCHEDULE_LABELS, DIOTM_LAMBDAS, DIOTM_REGULARIZERS, DIOTM_TABLE3_CORNER, DIOTM_TABLE3_TASKS, DIOTM_TASKS, FIG3_PAIRS, TABLE1_DIMS, TABLE1_PAIRS, TABLE3_DIMS, TABLE4_DIMS, TABLE4_PAPER_DIMS } from './grids';
 
 /** One cell of an experiment's grid: one training run. */
 export interface Cell {
@@ -184,6 +184,10 @@ export const BUDGETS: Record<string, Budgets> = {
   'diotm-table3': { smoke: { level: 'quick', iterations: 20, seeds: [0], evalN: 200 }, quick: { level: 'reduced', iterations: 100, seeds: [0] }, paperSeeds: [0, 1, 2] },
   // NOT's and OTP's settings with a tenth and a twentieth of their iterations (OTP's period scaled): reduced.
   'weak-ot': { smoke: { level: 'quick', iterations: 20, innerSteps: 2, seeds: [0] }, quick: { level: 'reduced', iterations: 1000, seeds: [0, 1, 2] }, paperSeeds: [0, 1, 2] },
+  // The σ-schedule ablation is itself short (K = 3000): its quick scale is its paper scale, run for the same
+  // configurations (same hashes), so the book's runs and the shipped ones are the same evidence. About 100 s per
+  // run on one core.
+  'sigma-schedule': { smoke: { level: 'quick', iterations: 20, innerSteps: 2, seeds: [0], evalN: 200 }, quick: { level: 'quick', iterations: SIGMA_SCHEDULE.iterations, seeds: [0, 1, 2] }, paperSeeds: [0, 1, 2] },
 };
 
 const EXPERIMENTS: Experiment[] = [
@@ -263,6 +267,16 @@ const EXPERIMENTS: Experiment[] = [
           [{ label: 'DIOTM', method: 'diotm' }],
         ),
       ),
+  },
+  {
+    name: 'sigma-schedule',
+    title: "OTP's σ schedule on a shortened run: the paper's period P = 2000 at K = 3000 (two σ levels) against P scaled to keep K/P = 10",
+    source: "Issue 18's probe; OTP Eq. 38 and App. E.1 (the schedule), beside Table 3 (constant σ)",
+    cells: (scale) =>
+      grid(BUDGETS['sigma-schedule'], scale, [{ pair: SIGMA_SCHEDULE.pair, dim: SIGMA_SCHEDULE.dim }], [
+        { label: SIGMA_SCHEDULE_LABELS.twoLevels, method: 'otp', extra: { iterations: SIGMA_SCHEDULE.iterations, smoothing: { period: SIGMA_SCHEDULE.periods.twoLevels } } },
+        { label: SIGMA_SCHEDULE_LABELS.paperRatio, method: 'otp', extra: { iterations: SIGMA_SCHEDULE.iterations, smoothing: { period: SIGMA_SCHEDULE.periods.paperRatio } } },
+      ]),
   },
   {
     name: 'weak-ot',

@@ -10,11 +10,13 @@ import { table3 } from './table3';
 import { table4 } from './table4';
 import { mnist } from './mnist';
 import { diotmTable1, diotmTable3 } from './diotm';
+import { sigmaSchedule } from './sigma-schedule';
 
 export { failureCasesReport, semiDualValue, VALUE_TOLERANCE, FLOOR_FACTOR } from './failure-cases';
 export { transportGridReport, PARALLEL_FLOOR_FACTOR, PARALLEL_SLACK, SPLIT_RANGE } from './transport-grid';
 export { table1Report, MODE_COLLAPSE_SHARE } from './table1';
 export { table3Report } from './table3';
+export { sigmaScheduleReport } from './sigma-schedule';
 export { table4Report, NO_SMOOTHING, SMOOTHING_MARGIN, WIDE_MARGIN_SHARE } from './table4';
 export { mnistReport, mnistPlanDraws, colourDiversity, planDistinctColours, MNIST_METHODS, COLOUR_COLLAPSE_SHARE, COVER_RANGE, STOCHASTIC_MIN_FRACTION } from './mnist';
 export type { MnistPlanDraws, MethodDraws, PlanDrawOptions } from './mnist';
@@ -28,7 +30,7 @@ export { runFolder } from './report';
 export type { EvidenceOptions } from './evidence';
 
 /** Every report, each registered with the experiment whose runs it reads (Fig. 1 reads none). */
-export const REPORTS: readonly ExperimentReport[] = [fig1, fig3, fig5, table1, table3, table4, mnist, diotmTable1, diotmTable3, weakOt];
+export const REPORTS: readonly ExperimentReport[] = [fig1, fig3, fig5, table1, table3, sigmaSchedule, table4, mnist, diotmTable1, diotmTable3, weakOt];
 
 export function reportNames(): string[] {
   return REPORTS.map((r) => r.experiment);

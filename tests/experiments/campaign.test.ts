@@ -57,7 +57,7 @@ test('the committed plan is valid and puts the issue 16 priorities in order', ()
   }
   assert.equal(ids('2-d64').length, 18);
   assert.deepEqual(new Set(tiers.filter((c) => c.tier === '4a-d256-seed0').map((c) => c.cell.factors.seed)), new Set([0]));
-  assert.deepEqual(plan.tiers.map((t) => t.name), ['1-d16', '2-d64', '3-low-d', '4a-d256-seed0', '4b-d256-seeds12', '5-rest']);
+  assert.deepEqual(plan.tiers.map((t) => t.name), ['1-d16', '1b-sigma-schedule', '2-d64', '3-low-d', '4a-d256-seed0', '4b-d256-seeds12', '5-rest']);
 });
 
 test('a bad plan is one clear line: unknown experiment, unknown cell, a filter that selects nothing, a schema fault', () => {
