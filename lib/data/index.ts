@@ -62,3 +62,4 @@ export { getPair, listPairs, figure1Pairs } from './registry';
 export type { PairOptions } from './registry';
 export { loadCsvPoints, parseCsvPoints, loadCsvWeights, parseCsvWeights, csvDimension, countCsvRows, MAX_CSV_BYTES } from './csv';
 export type { CsvPointsOptions } from './csv';
+export { rotatedPair, randomRotation, rotatePoints, ROTATION_SEED } from './rotated';

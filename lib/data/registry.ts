@@ -7,6 +7,7 @@ import { g25gPair, g8gPair, gCirclesPair, moonSpiralPair } from './toy2d';
 import type { Pair } from './types';
 import { availableW2BenchDims, loadW2BenchPair } from './w2bench';
 import { constructedW2Pair } from './w2constructed';
+import { rotatedPair } from './rotated';
 
 export interface PairOptions {
   /** Dimension (default 2; even for the OTP App. E.1 pairs; 2 only for the DIOTM tasks; derived from size for MNIST). */
@@ -38,6 +39,11 @@ const ENTRIES: Record<string, Entry> = {
     summary: 'OTP Sec. 3.2 Ex. 3 / Fig. 1(c) One-to-Many (x1 ∈ [0,1]); W2² = 1',
     dims: 'even d',
     make: (o) => oneToManySec32Pair(o.dim ?? 2),
+  },
+  'one-to-many-rotated': {
+    summary: 'One-to-Many (App. E.1) in coordinates rotated by a fixed random orthogonal Q; W2² = 1',
+    dims: 'even d',
+    make: (o) => rotatedPair(oneToManyPair(o.dim ?? 2)),
   },
   'multi-perpendicular': {
     summary: 'OTP App. E.1 Multi-Perpendicular ("Grid" of Fig. 3); W2² = d/3 − 5/8',

@@ -25,9 +25,10 @@ export const DIOTM_TABLE3_CORNER = { tasks: ['g8g'], lambdas: [0.1, 1] } as cons
 
 /**
  * The σ-schedule ablation (issue 18's probe, notebook 04): OTP on d = 16 One-to-Many with K = 3000 outer iterations,
- * its period P either the paper's 2000 (two σ levels) or scaled to keep the paper's K/P = 10 (P = 300).
+ * its period P either the paper's 2000 (two σ levels) or scaled to keep the paper's K/P = 10 (P = 300); on the pair
+ * as App. E.1 defines it and in rotated coordinates (the probe's "rotated" pair; lib/data/rotated.ts).
  */
-export const SIGMA_SCHEDULE = { pair: 'one-to-many', dim: 16, iterations: 3000, periods: { twoLevels: 2000, paperRatio: 300 } } as const;
+export const SIGMA_SCHEDULE = { pairs: ['one-to-many', 'one-to-many-rotated'], dim: 16, iterations: 3000, periods: { twoLevels: 2000, paperRatio: 300 } } as const;
 export const SIGMA_SCHEDULE_LABELS = { twoLevels: 'OTP (P = 2000)', paperRatio: 'OTP (P = 300)' } as const;
 
 /** How tables and figures title the pairs and tasks. */
@@ -40,6 +41,7 @@ export const PAIR_TITLES: Readonly<Record<string, string>> = {
   g25g: 'G25G',
   'moon-spiral': 'Moon→Spiral',
   'g-circles': 'G→Circles',
+  'one-to-many-rotated': 'One-to-Many (rotated)',
 };
 export const DIOTM_REGULARIZER_LABELS: Readonly<Record<(typeof DIOTM_REGULARIZERS)[number], string>> = { otm: 'OTM-style', r1: 'R1', hjb: 'HJB' };
 

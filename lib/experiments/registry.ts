@@ -273,7 +273,7 @@ const EXPERIMENTS: Experiment[] = [
     title: "OTP's σ schedule on a shortened run: the paper's period P = 2000 at K = 3000 (two σ levels) against P scaled to keep K/P = 10",
     source: "Issue 18's probe; OTP Eq. 38 and App. E.1 (the schedule), beside Table 3 (constant σ)",
     cells: (scale) =>
-      grid(BUDGETS['sigma-schedule'], scale, [{ pair: SIGMA_SCHEDULE.pair, dim: SIGMA_SCHEDULE.dim }], [
+      grid(BUDGETS['sigma-schedule'], scale, SIGMA_SCHEDULE.pairs.map((pair) => ({ pair, dim: SIGMA_SCHEDULE.dim })), [
         { label: SIGMA_SCHEDULE_LABELS.twoLevels, method: 'otp', extra: { iterations: SIGMA_SCHEDULE.iterations, smoothing: { period: SIGMA_SCHEDULE.periods.twoLevels } } },
         { label: SIGMA_SCHEDULE_LABELS.paperRatio, method: 'otp', extra: { iterations: SIGMA_SCHEDULE.iterations, smoothing: { period: SIGMA_SCHEDULE.periods.paperRatio } } },
       ]),
