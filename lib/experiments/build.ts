@@ -3,7 +3,7 @@ import type { Pair } from '../data/types';
 import { icnnPotential, mlpMap, mlpPotential, residualMap, timePotential, type Potential, type TransportMap } from '../nets';
 import { Rng } from '../random';
 import type { NoiseSchedule } from '../schedules';
-import { diotmMethod, notMethod, otmMethod, otpMethod, type Method } from '../solvers';
+import { diotmMethod, loadPlan, notMethod, otmMethod, otpMethod, type Method, type TrainOptions, type TransportPlan } from '../solvers';
 import type { MapConfig, PotentialConfig, SmoothingConfig, TrainConfig } from './config';
 import { resolveData } from './data';
 
@@ -45,30 +45,32 @@ export function buildRun(config: TrainConfig, pair: Pair = resolveData(config)):
   if (pair.dim !== config.dim) {
     throw new UserError(`config field /dim: ${config.dim} does not match the data's dimension ${pair.dim}`);
   }
+  return { pair, method: buildMethod(config) };
+}
+
+/** The method of a configuration with freshly initialised networks (no data needed: d is config.dim). */
+export function buildMethod(config: TrainConfig): Method {
   // Initialisation draws from its own stream so that the training stream (seed) is the same whatever the nets.
   const rng = new Rng(config.seed * 7919 + 17);
-  const d = pair.dim;
+  const d = config.dim;
   const { alpha, lambda } = config;
   switch (config.method) {
     case 'otm':
     case 'otm-s': {
       const map = buildMap(rng, d, config.map);
       if (config.method === 'otm-s' && map.noiseDim === 0) throw new UserError('config field /map/noiseDim: OTM-s needs a stochastic map (noiseDim > 0)');
-      return { pair, method: otmMethod({ potential: buildPotential(rng, d, config.potential, alpha), map }, { alpha, r1: lambda }) };
+      return otmMethod({ potential: buildPotential(rng, d, config.potential, alpha), map }, { alpha, r1: lambda });
     }
     case 'otp': {
       if (!config.smoothing) throw new UserError('OTP needs a smoothing schedule (config field /smoothing)');
       const nets = { potential: buildPotential(rng, d, config.potential, alpha), map: buildMap(rng, d, config.map) };
-      return {
-        pair,
-        method: otpMethod(nets, { alpha, r1: lambda, schedule: noiseSchedule(config.smoothing, config.iterations), totalIterations: config.iterations }),
-      };
+      return otpMethod(nets, { alpha, r1: lambda, schedule: noiseSchedule(config.smoothing, config.iterations), totalIterations: config.iterations });
     }
     case 'not': {
       const n = config.not;
       if (!n) throw new UserError('NOT needs its settings (config field /not)');
       const nets = { potential: buildPotential(rng, d, config.potential, alpha), map: buildMap(rng, d, config.map) };
-      return { pair, method: notMethod(nets, { alpha, gamma: n.gamma, gammaWarmup: n.gammaWarmup, zSize: n.zSize }) };
+      return notMethod(nets, { alpha, gamma: n.gamma, gammaWarmup: n.gammaWarmup, zSize: n.zSize });
     }
     case 'diotm': {
       const dc = config.diotm;
@@ -76,7 +78,27 @@ export function buildRun(config: TrainConfig, pair: Pair = resolveData(config)):
       const potential = timePotential(rng, d, { width: dc.width, embeddingDim: dc.width });
       const forward = buildMap(rng, d, config.map);
       const backward = buildMap(rng, d, config.map, 'S');
-      return { pair, method: diotmMethod({ potential, forward, backward }, { alpha, lambda, regularizer: dc.regularizer }) };
+      return diotmMethod({ potential, forward, backward }, { alpha, lambda, regularizer: dc.regularizer });
     }
   }
+}
+
+/** What a configuration asks of the training loop (the one place that turns a TrainConfig into loop options). */
+export type ConfiguredTrainOptions = Pick<TrainOptions, 'iterations' | 'innerSteps' | 'batchSize' | 'adam' | 'seed' | 'logEvery' | 'checkpointEvery'>;
+
+export function trainOptions(config: TrainConfig): ConfiguredTrainOptions {
+  return {
+    iterations: config.iterations,
+    innerSteps: config.innerSteps,
+    batchSize: config.batchSize,
+    adam: { lr: config.lr, betas: config.betas },
+    seed: config.seed,
+    logEvery: config.logEvery,
+    checkpointEvery: config.checkpointEvery,
+  };
+}
+
+/** The learned plan of a run folder written with this configuration (the caller disposes it). */
+export function loadRunPlan(config: TrainConfig, dir: string): TransportPlan {
+  return loadPlan(buildMethod(config), dir);
 }

@@ -1,7 +1,7 @@
 import { selectBackend } from '../backend';
 import type { Scale } from './scale';
 import { disposeMethod, train } from '../solvers';
-import { buildRun } from './build';
+import { buildRun, trainOptions } from './build';
 import type { TrainConfig } from './config';
 import { selectCells, type Cell, type CellSelection, type Experiment } from './registry';
 
@@ -38,12 +38,7 @@ async function timeShape(config: TrainConfig): Promise<number> {
     let t0 = 0;
     let t1 = 0;
     await train(method, pair.source, pair.target, {
-      iterations: warm + timed,
-      innerSteps: config.innerSteps,
-      batchSize: config.batchSize,
-      adam: { lr: config.lr, betas: config.betas },
-      seed: config.seed,
-      logEvery: 1,
+      ...trainOptions({ ...config, iterations: warm + timed, logEvery: 1 }),
       onLog: (row) => {
         if (row.iteration === warm) t0 = Date.now();
         if (row.iteration === warm + timed) t1 = Date.now();

@@ -1,10 +1,10 @@
 export { validateConfigInput, trainConfigSchema } from './config';
 export type { TrainConfig, TrainConfigInput, PotentialConfig, MapConfig, SmoothingConfig, NotConfig, DiotmConfig, EvalConfig } from './config';
 export { paperDefaults, resolveConfig, mergeConfig } from './defaults';
-export { buildRun, noiseSchedule } from './build';
-export type { BuiltRun } from './build';
+export { buildRun, buildMethod, noiseSchedule, trainOptions, loadRunPlan } from './build';
+export type { BuiltRun, ConfiguredTrainOptions } from './build';
 export { empiricalSampler, resolveData, resolveSide } from './data';
-export { evaluateRun, transportPoints, figureColumns } from './evaluate';
+export { evaluateRun, figureColumns } from './evaluate';
 export type { RunMetrics, RunSamples } from './evaluate';
 export { runTraining, evaluateSavedRun, readRunConfig, readRunRecord, configHash, RUN_FILES } from './runner';
 export type { RunRecord, RunOptions, RunOutcome } from './runner';

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { selectBackend, type BackendInfo } from '../backend';
 import { UserError } from '../errors';
-import { disposeMethod, loadWeights, train, type Progress, type TrainStatus } from '../solvers';
+import { disposeMethod, train, type Progress, type TrainStatus } from '../solvers';
 import { versions } from '../versions';
-import { buildRun } from './build';
+import { buildRun, loadRunPlan, trainOptions } from './build';
 import { resolveData } from './data';
 import { validateConfigInput, type TrainConfig } from './config';
 import { evaluateRun, type RunMetrics, type RunSamples } from './evaluate';
@@ -102,14 +102,8 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
   const reporter = options.quiet ? null : progressReporter(label);
   try {
     const result = await train(method, pair.source, pair.target, {
-      iterations: config.iterations,
-      innerSteps: config.innerSteps,
-      batchSize: config.batchSize,
-      adam: { lr: config.lr, betas: config.betas },
-      seed: config.seed,
-      logEvery: config.logEvery,
+      ...trainOptions(config),
       runDir: dir,
-      checkpointEvery: config.checkpointEvery,
       resume: options.resume,
       meta: { configHash: hash },
       signal: options.signal,
@@ -122,7 +116,9 @@ export async function runTraining(config: TrainConfig, dir: string, options: Run
     let metrics: RunMetrics | undefined;
     let samples: RunSamples | undefined;
     if (result.status === 'completed') {
-      ({ metrics, samples } = await evaluateRun(method, pair, config));
+      const plan = method.plan();
+      ({ metrics, samples } = await evaluateRun(plan, pair, config));
+      plan.dispose();
       writeJsonAtomic(join(dir, RUN_FILES.samples), samples);
     }
     const record: RunRecord = {
@@ -156,15 +152,15 @@ export async function evaluateSavedRun(dir: string, n?: number): Promise<RunReco
   const record = readRunRecord(dir);
   if (!record) throw new UserError(`${dir}: no ${RUN_FILES.metrics}; the run has not finished (resume it with otbook train --resume)`);
   const cfg: TrainConfig = n ? { ...config, eval: { ...config.eval, n } } : config;
-  const { pair, method } = buildRun(cfg);
+  const pair = resolveData(cfg);
+  const plan = loadRunPlan(cfg, dir);
   try {
-    loadWeights(method, dir);
-    const { metrics, samples } = await evaluateRun(method, pair, cfg);
+    const { metrics, samples } = await evaluateRun(plan, pair, cfg);
     writeJsonAtomic(join(dir, RUN_FILES.samples), samples);
     const updated: RunRecord = { ...record, metrics, finishedAt: new Date().toISOString() };
     writeJsonAtomic(join(dir, RUN_FILES.metrics), updated);
     return updated;
   } finally {
-    disposeMethod(method);
+    plan.dispose();
   }
 }

@@ -5,14 +5,13 @@ import type { Verdict } from '../verdicts/types';
 import type { Scale } from '../experiments/scale';
 import { channelIntensities, digitPreservationError, MNIST_COLOURS, mnistColourClassifier, mnistGreySampler } from '../data/mnist';
 import type { PointCloud } from '../points';
-import { buildRun } from '../experiments/build';
-import { transportPoints } from '../experiments/evaluate';
+import { loadRunPlan } from '../experiments/build';
 import { loadPublished, publishedValue } from '../experiments/published';
 import { readRunConfig } from '../experiments/runner';
 import type { CellResult } from '../experiments/sweep';
 import { imageGridFigure, type ImageRow } from '../plots';
 import { Rng } from '../random';
-import { disposeMethod, hasCheckpoint, loadWeights, StepContext } from '../solvers';
+import { hasCheckpoint, transportPoints } from '../solvers';
 import type { ComparisonRow } from '../tables';
 import { predicateClaim } from './claims';
 import type { Report, ReportFigure } from './report';
@@ -111,9 +110,8 @@ export async function mnistPlanDraws(resultsDir: string, results: readonly CellR
       continue;
     }
     const config = readRunConfig(dir);
-    const { method } = buildRun(config);
+    const plan = loadRunPlan(config, dir);
     try {
-      loadWeights(method, dir);
       if (!inputs) {
         // The same held-out digits for every method (common random numbers).
         const grey = mnistGreySampler({ size: config.imageSize ?? 16, split: 'test' });
@@ -124,7 +122,7 @@ export async function mnistPlanDraws(resultsDir: string, results: readonly CellR
       }
       const x = inputs;
       const classifier = mnistColourClassifier();
-      const ctx = new StepContext(new Rng(6_000_011 + seed), config.iterations, config.iterations);
+      const planRng = new Rng(6_000_011 + seed);
       const seen = Array.from({ length: n }, () => new Set<number>());
       const counts = [0, 0, 0];
       const tint = [0, 0, 0];
@@ -133,7 +131,7 @@ export async function mnistPlanDraws(resultsDir: string, results: readonly CellR
       let preservation = 0;
       const shown: PointCloud[] = [];
       for (let s = 0; s < draws; s++) {
-        const tx = await transportPoints(method, x, ctx);
+        const tx = await transportPoints(plan, x, planRng);
         const labels = classifier.classify(tx);
         labels.forEach((l, i) => {
           if (l >= 0) {
@@ -165,7 +163,7 @@ export async function mnistPlanDraws(resultsDir: string, results: readonly CellR
         purity: purity / total,
       });
     } finally {
-      disposeMethod(method);
+      plan.dispose();
     }
   }
   return {

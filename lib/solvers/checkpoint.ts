@@ -1,7 +1,11 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RngState } from '../random';
-import type { AdamState } from './adam';
+import type { Param } from '../nets';
+import type { Rng, RngState } from '../random';
+import type { Adam, AdamState } from './adam';
+import { disposeMethod, type Method } from './method';
+import type { TransportPlan } from './plan';
 
 /** Everything needed to continue a run exactly where it stopped. */
 export interface Checkpoint {
@@ -93,4 +97,72 @@ export function readCheckpoint(dir: string): Checkpoint {
     }
   }
   return { iteration: header.iteration, rng: header.rng, params, optimizers, meta: header.meta };
+}
+
+/**
+ * All parameters of a method, each once (a net may be shared by both steps). Names key the checkpoint, so two
+ * different variables with one name are an error.
+ */
+export function methodParams(method: Method): Param[] {
+  const byName = new Map<string, Param>();
+  for (const p of [...method.potentialParams, ...method.mapParams]) {
+    const seen = byName.get(p.name);
+    if (seen && seen.variable !== p.variable) throw new Error(`two parameters are named '${p.name}': give the networks distinct names`);
+    byName.set(p.name, p);
+  }
+  return [...byName.values()];
+}
+
+/** Everything a run needs to continue: its weights, optimiser moments, random stream and iteration. */
+export async function snapshot(method: Method, optimizers: Readonly<Record<string, Adam>>, iteration: number, rng: Rng, meta: Checkpoint['meta']): Promise<Checkpoint> {
+  const params: Checkpoint['params'] = {};
+  for (const p of methodParams(method)) params[p.name] = { shape: p.variable.shape.slice(), values: (await p.variable.data()) as Float32Array };
+  const states: Checkpoint['optimizers'] = {};
+  for (const [k, o] of Object.entries(optimizers)) states[k] = await o.getState();
+  return { iteration, rng: rng.getState(), params, optimizers: states, meta };
+}
+
+/** Sets a method's weights from a checkpoint (the one place that assigns saved values to parameters). */
+export function assignWeights(method: Method, ck: Checkpoint): void {
+  for (const p of methodParams(method)) {
+    const saved = ck.params[p.name];
+    if (!saved || saved.values.length !== p.variable.size) throw new Error(`checkpoint does not match the model: parameter ${p.name}`);
+    p.variable.assign(tf.tensor(saved.values, p.variable.shape));
+  }
+}
+
+/** Puts a run back where its checkpoint left it: weights, optimiser moments and random stream. */
+export function restore(method: Method, optimizers: Readonly<Record<string, Adam>>, rng: Rng, ck: Checkpoint): void {
+  assignWeights(method, ck);
+  for (const [k, o] of Object.entries(optimizers)) {
+    const st = ck.optimizers[k];
+    if (!st) throw new Error(`checkpoint has no optimizer state '${k}'`);
+    o.setState(st);
+  }
+  rng.setState(ck.rng);
+}
+
+/** Restores only the weights of a method from a run folder (for its plan: evaluation and `otbook map`). */
+export function loadWeights(method: Method, runDir: string): Checkpoint {
+  const ck = readCheckpoint(runDir);
+  assignWeights(method, ck);
+  return ck;
+}
+
+/** A method's plan with the weights of a run folder's checkpoint; disposing the plan disposes the method. */
+export function loadPlan(method: Method, runDir: string): TransportPlan {
+  try {
+    loadWeights(method, runDir);
+  } catch (e) {
+    disposeMethod(method);
+    throw e;
+  }
+  const plan = method.plan();
+  return {
+    ...plan,
+    dispose() {
+      plan.dispose();
+      disposeMethod(method);
+    },
+  };
 }

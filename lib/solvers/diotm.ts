@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TimePotential, TransportMap } from '../nets';
 import type { StepContext } from './context';
 import type { Method } from './method';
+import { mapPlan } from './plan';
 import { mapNoise } from './semi-dual';
 
 /** Regularizers of the value function compared in DIOTM Table 3 (line 4 of its Algorithm 1). */
@@ -120,6 +121,6 @@ export function diotmMethod(nets: DiotmNets, options: DiotmOptions): Method<Diot
       const vy = tf.mean(potential.value(p.ty, p.yt));
       return { total: tf.add(tf.sub(cost, vx), vy) as tf.Scalar, terms: { cost } };
     },
-    transport: (x, ctx) => forward.apply(x, mapNoise(forward, x.shape[0], ctx)),
+    plan: () => mapPlan('diotm', forward),
   };
 }

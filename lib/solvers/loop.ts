@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { PointCloud } from '../points';
-import type { Param } from '../nets';
 import { Rng } from '../random';
 import { Adam, type AdamOptions } from './adam';
-import { hasCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
+import { hasCheckpoint, readCheckpoint, restore, snapshot, writeCheckpoint } from './checkpoint';
 import { StepContext } from './context';
+import { appendLossRow, readLossLog, writeLossLog, type LogRow } from './loss-log';
 import type { LossTerms, Method } from './method';
 
 /** Anything that draws n points with the run's Rng (the samplers of lib/data satisfy it). */
@@ -15,12 +14,7 @@ export interface BatchSource {
   sample(n: number, rng: Rng): PointCloud;
 }
 
-/** One row of the loss log: values at a logged iteration (map terms averaged over its K_T steps). */
-export interface LogRow {
-  readonly iteration: number;
-  readonly seconds: number;
-  readonly values: Readonly<Record<string, number>>;
-}
+export type { LogRow } from './loss-log';
 
 export interface Progress {
   readonly iteration: number;
@@ -66,85 +60,6 @@ export interface TrainResult {
   readonly log: readonly LogRow[];
   /** The run's random stream after training (evaluation continues from it). */
   readonly rng: Rng;
-}
-
-/**
- * All parameters of a method, each once (a net may be shared by both steps). Names key the checkpoint, so two
- * different variables with one name are an error.
- */
-function allParams(method: Method): Param[] {
-  const byName = new Map<string, Param>();
-  for (const p of [...method.potentialParams, ...method.mapParams]) {
-    const seen = byName.get(p.name);
-    if (seen && seen.variable !== p.variable) throw new Error(`two parameters are named '${p.name}': give the networks distinct names`);
-    byName.set(p.name, p);
-  }
-  return [...byName.values()];
-}
-
-async function snapshot(method: Method, opts: Record<string, Adam>, iteration: number, rng: Rng, meta: TrainOptions['meta']): Promise<Checkpoint> {
-  const params: Checkpoint['params'] = {};
-  for (const p of allParams(method)) params[p.name] = { shape: p.variable.shape.slice(), values: (await p.variable.data()) as Float32Array };
-  const optimizers: Checkpoint['optimizers'] = {};
-  for (const [k, o] of Object.entries(opts)) optimizers[k] = await o.getState();
-  return { iteration, rng: rng.getState(), params, optimizers, meta: meta ?? {} };
-}
-
-function restore(method: Method, opts: Record<string, Adam>, ck: Checkpoint): void {
-  for (const p of allParams(method)) {
-    const saved = ck.params[p.name];
-    if (!saved || saved.values.length !== p.variable.size) {
-      throw new Error(`checkpoint does not match the model: parameter ${p.name}`);
-    }
-    p.variable.assign(tf.tensor(saved.values, p.variable.shape));
-  }
-  for (const [k, o] of Object.entries(opts)) {
-    const st = ck.optimizers[k];
-    if (!st) throw new Error(`checkpoint has no optimizer state '${k}'`);
-    o.setState(st);
-  }
-}
-
-/** Restores only the weights of a method from a run folder (for evaluation and `otbook map`). */
-export function loadWeights(method: Method, runDir: string): Checkpoint {
-  const ck = readCheckpoint(runDir);
-  for (const p of allParams(method)) {
-    const saved = ck.params[p.name];
-    if (!saved || saved.values.length !== p.variable.size) throw new Error(`checkpoint does not match the model: parameter ${p.name}`);
-    p.variable.assign(tf.tensor(saved.values, p.variable.shape));
-  }
-  return ck;
-}
-
-const LOSS_FILE = 'loss.csv';
-
-function readLog(runDir: string, upTo: number): LogRow[] {
-  const f = join(runDir, LOSS_FILE);
-  if (!existsSync(f)) return [];
-  const [head, ...lines] = readFileSync(f, 'utf8').trim().split('\n');
-  const cols = head.split(',');
-  return lines
-    .map((l) => l.split(',').map(Number))
-    .filter((v) => v[0] <= upTo)
-    .map((v) => ({
-      iteration: v[0],
-      seconds: v[1],
-      values: Object.fromEntries(cols.slice(2).map((c, i) => [c, v[i + 2]])),
-    }));
-}
-
-function writeLog(runDir: string, rows: readonly LogRow[]): void {
-  if (rows.length === 0) return;
-  const cols = Object.keys(rows[0].values);
-  const text = [['iteration', 'seconds', ...cols].join(','), ...rows.map((r) => [r.iteration, r.seconds.toFixed(3), ...cols.map((c) => r.values[c])].join(','))];
-  writeFileSync(join(runDir, LOSS_FILE), `${text.join('\n')}\n`);
-}
-
-function appendLog(runDir: string, row: LogRow, header: boolean): void {
-  const cols = Object.keys(row.values);
-  const f = join(runDir, LOSS_FILE);
-  if (header || !existsSync(f)) writeFileSync(f, `${['iteration', 'seconds', ...cols].join(',')}\n`);
-  appendFileSync(f, `${[row.iteration, row.seconds.toFixed(3), ...cols.map((c) => row.values[c])].join(',')}\n`);
 }
 
 /**
@@ -298,15 +213,12 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
         throw new Error(`cannot resume: the checkpoint in ${runDir} was written with ${k}=${ck.meta[k]}, this run has ${k}=${v}`);
       }
     }
-    restore(method, opts, ck);
-    rng.setState(ck.rng);
+    restore(method, opts, rng, ck);
     start = ck.iteration;
     resumedFrom = start;
     elapsedBefore = Number(ck.meta.elapsedSeconds ?? 0);
-    log = readLog(runDir, start);
-    writeLog(runDir, log);
-  } else if (runDir) {
-    writeLog(runDir, []);
+    log = readLossLog(runDir, start);
+    writeLossLog(runDir, log);
   }
 
   const step = new OuterIteration(method, source, target, { innerSteps, batchSize, opts, rng, start, iterations });
@@ -353,7 +265,7 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
     if (ok) {
       log.push(row);
       lastRow = row;
-      if (runDir) appendLog(runDir, row, log.length === 1);
+      if (runDir) appendLossRow(runDir, row, log.length === 1);
       options.onLog?.(row);
     }
     return ok;

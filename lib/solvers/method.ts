@@ -1,10 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Module, Param } from '../nets';
 import type { StepContext } from './context';
+import type { MethodName } from './method-name';
+import type { TransportPlan } from './plan';
 
-/** Names of the methods the loop trains. */
-export type MethodName = 'otm' | 'otm-s' | 'otp' | 'not' | 'diotm';
-export const METHOD_NAMES: readonly MethodName[] = ['otm', 'otm-s', 'otp', 'not', 'diotm'];
+export { METHOD_NAMES, type MethodName } from './method-name';
 
 /** A batch handed to a loss: source points (already smoothed for OTP) and, when drawn, target points. */
 export interface Batch {
@@ -21,7 +21,7 @@ export interface LossTerms {
 /**
  * What makes a method different, and nothing else: its networks, its two losses (the potential or critic
  * step, and the map step repeated K_T times per outer iteration), how it draws its source batch (OTP's
- * smoothing), and how its learned plan transports points. Optimisers, iteration, checkpoints, logging,
+ * smoothing), and the plan it has learned. Optimisers, iteration, checkpoints, logging,
  * progress and divergence checks belong to the loop (lib/solvers/loop.ts).
  */
 export interface Method<N extends Record<string, Module> = Record<string, Module>> {
@@ -37,8 +37,11 @@ export interface Method<N extends Record<string, Module> = Record<string, Module
   mapLoss(batch: Batch, ctx: StepContext): LossTerms;
   /** Draws the source batch the losses see; default: x itself. OTP returns x + σ_k z (Alg. 1, lines 3 and 7). */
   prepareSource?(x: tf.Tensor2D, ctx: StepContext): tf.Tensor2D;
-  /** The learned plan applied to clean source points (for evaluation and `otbook map`). */
-  transport(x: tf.Tensor2D, ctx: StepContext): tf.Tensor2D;
+  /**
+   * The learned plan (lib/solvers/plan.ts), for evaluation, `otbook map` and figures: the method's own networks
+   * behind it, so it is valid while the method is.
+   */
+  plan(): TransportPlan;
   /** Values of schedules at this iteration, for logs and progress (e.g. σ_k, γ_k). */
   scheduleValues?(iteration: number): Readonly<Record<string, number>>;
 }

@@ -3,6 +3,7 @@ import { gammaWeakCostMean } from '../costs';
 import type { Potential, TransportMap } from '../nets';
 import type { StepContext } from './context';
 import type { Method } from './method';
+import { mapPlan } from './plan';
 import { mapNoise } from './semi-dual';
 
 export interface NotOptions {
@@ -70,7 +71,7 @@ export function notMethod(nets: NotNets, options: NotOptions): Method<NotNets> {
       const fT = tf.mean(potential.value(tf.reshape(plan, [-1, plan.shape[2]]) as tf.Tensor2D)) as tf.Scalar;
       return { total: tf.sub(cost, fT) as tf.Scalar, terms: { cost } };
     },
-    transport: (x, ctx) => map.apply(x, mapNoise(map, x.shape[0], ctx)),
+    plan: () => mapPlan('not', map),
     scheduleValues: (k) => ({ gamma: gammaAt(options, k) }),
   };
 }

@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { noiseAt, smoothTensor, type NoiseSchedule } from '../schedules';
+import { noiseAt, type NoiseSchedule } from '../schedules';
 import type { StepContext } from './context';
 import type { Method } from './method';
 import { otmMethod, type SemiDualNets } from './otm';
+import { mapPlan, smoothAtLevel } from './plan';
 import type { SemiDualOptions } from './semi-dual';
 
 /** x̃ at the noise level of outer iteration k (OTP Eq. 21, Alg. 1 lines 3 and 7), z drawn from the run's stream. */
 export function smoothSourceAt(x: tf.Tensor2D, schedule: NoiseSchedule, iteration: number, ctx: StepContext): tf.Tensor2D {
-  const level = noiseAt(iteration, schedule);
-  if (level.epsilon <= 0) return x;
-  return smoothTensor(x, ctx.normal2d(x.shape[0], x.shape[1]), level.epsilon, level.smoothing);
+  return smoothAtLevel(x, noiseAt(iteration, schedule), ctx.rng);
 }
 
 export interface OtpOptions extends SemiDualOptions {
@@ -21,7 +20,8 @@ export interface OtpOptions extends SemiDualOptions {
 
 /**
  * OTP: semi-dual neural OT between the smoothed source μ_{ε_k} and ν, with ε_k decreasing over training
- * (OTP Eq. 20, Algorithm 1). The learned plan is x ↦ x̃ at ε_min ↦ T(x̃), as the paper evaluates it.
+ * (OTP Eq. 20, Algorithm 1). The learned plan is x ↦ x̃ at ε_min ↦ T(x̃), as the paper evaluates it: the plan
+ * owns that smoothing (the level of the last outer iteration K − 1).
  * OTP-CNS (App. F.2) is the constant schedule at σ_min; the ICNN variant (App. F.1) uses the ICNN potential.
  */
 export function otpMethod(nets: SemiDualNets, options: OtpOptions): Method<SemiDualNets> {
@@ -32,7 +32,7 @@ export function otpMethod(nets: SemiDualNets, options: OtpOptions): Method<SemiD
     ...base,
     name: 'otp',
     prepareSource: (x, ctx) => smoothSourceAt(x, schedule, ctx.iteration, ctx),
-    transport: (x, ctx) => base.transport(smoothSourceAt(x, schedule, last, ctx), ctx),
+    plan: () => mapPlan('otp', nets.map, { smoothing: noiseAt(last, schedule) }),
     scheduleValues: (k) => ({ sigma: noiseAt(k, schedule).sigma }),
   };
 }

@@ -4,11 +4,10 @@ import { flagNumber, flagString, requireFlag } from '../args';
 import { UserError } from '../../errors';
 import { selectBackend } from '../../backend';
 import { loadCsvPoints } from '../../data/csv';
-import { buildRun } from '../../experiments/build';
-import { transportPoints } from '../../experiments/evaluate';
+import { loadRunPlan } from '../../experiments/build';
 import { readRunConfig } from '../../experiments/runner';
 import { Rng } from '../../random';
-import { StepContext, disposeMethod, loadWeights } from '../../solvers';
+import { samplePoints } from '../../solvers';
 
 export const command: Command = {
   name: 'map',
@@ -30,14 +29,10 @@ export const command: Command = {
     await selectBackend();
     const config = readRunConfig(dir);
     const x = loadCsvPoints(input, { expectedDim: config.dim, name: input });
-    const { method } = buildRun(config);
+    const plan = loadRunPlan(config, dir);
     try {
-      loadWeights(method, dir);
-      const ctx = new StepContext(new Rng(flagNumber(args, 'seed') ?? 0), config.iterations, config.iterations);
-      // K copies of every row, in order: rows i·K … i·K + K − 1 are the samples of input point i.
-      const rep = new Float32Array(x.n * k * x.d);
-      for (let i = 0; i < x.n; i++) for (let j = 0; j < k; j++) rep.set(x.data.subarray(i * x.d, (i + 1) * x.d), (i * k + j) * x.d);
-      const t = await transportPoints(method, { n: x.n * k, d: x.d, data: rep }, ctx);
+      // Rows i·K … i·K + K − 1 are the samples of input point i.
+      const t = await samplePoints(plan, x, k, new Rng(flagNumber(args, 'seed') ?? 0));
       const header = [...(k > 1 ? ['input_row'] : []), ...Array.from({ length: x.d }, (_, j) => `y${j + 1}`)].join(',');
       const lines = [header];
       for (let r = 0; r < t.n; r++) {
@@ -48,7 +43,7 @@ export const command: Command = {
       process.stdout.write(`otbook map: ${x.n} point(s)${k > 1 ? ` × ${k} samples` : ''} → ${output}\n`);
       return 0;
     } finally {
-      disposeMethod(method);
+      plan.dispose();
     }
   },
 };
