@@ -22,7 +22,7 @@ after(async () => {
 test('a tslab notebook shows figures inline: Plotly JSON + HTML + text, plotly.js once, drawn in nbconvert HTML', { skip: skip ?? false }, async (t) => {
   const nb = executeNotebook(dir, 'figures', [
     `import * as plots from ${JSON.stringify(join(ROOT, 'dist', 'plots'))};\n` +
-      `import { pointCloud } from ${JSON.stringify(join(ROOT, 'dist', 'data', 'points'))};\n` +
+      `import { pointCloud } from ${JSON.stringify(join(ROOT, 'dist', 'points'))};\n` +
       `const p = pointCloud(Float32Array.from([0, 0, 1, 1, 2, 0]), 2);\n` +
       `plots.show(plots.transportFigure({ source: p, mapped: p }, { title: 'one' }))`,
     `plots.show(plots.lossCurvesFigure([{ name: 'loss', values: [3, 2, 1] }], { logY: true }))`,
