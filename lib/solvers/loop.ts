@@ -1,18 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync } from 'node:fs';
-import type { PointCloud } from '../points';
+import { join } from 'node:path';
+import { UserError } from '../errors';
 import { Rng } from '../random';
 import { Adam, type AdamOptions } from './adam';
-import { hasCheckpoint, readCheckpoint, restore, snapshot, writeCheckpoint } from './checkpoint';
+import type { BatchSource } from './batch-source';
+import { CHECKPOINT_FILE, methodParams, readResumePoint, restore, snapshot, writeCheckpoint } from './checkpoint';
+import { lossBound, nonFiniteProbe, withinBound } from './divergence';
 import { StepContext } from './context';
 import { appendLossRow, readLossLog, writeLossLog, type LogRow } from './loss-log';
 import type { LossTerms, Method } from './method';
 
-/** Anything that draws n points with the run's Rng (the samplers of lib/data satisfy it). */
-export interface BatchSource {
-  readonly dim: number;
-  sample(n: number, rng: Rng): PointCloud;
-}
+export type { BatchSource } from './batch-source';
 
 export type { LogRow } from './loss-log';
 
@@ -51,9 +50,9 @@ export type TrainStatus = 'completed' | 'diverged' | 'interrupted';
 
 export interface TrainResult {
   readonly status: TrainStatus;
-  /** Outer iterations completed (including those of an earlier run that this one resumed). */
+  /** Outer iterations completed with acceptable results (including an earlier run's that this one resumed); equals divergedAt for a diverged run. */
   readonly iterationsDone: number;
-  /** First outer iteration whose loss was NaN or Inf. */
+  /** First outer iteration whose losses or update were non-finite or past the run's bound (divergence.ts). */
   readonly divergedAt?: number;
   readonly resumedFrom?: number;
   readonly seconds: number;
@@ -192,28 +191,32 @@ export function createStepper(
  * the potential's loss, then K_T Adam steps on the map's loss, each on a fresh batch (lines 2 and 6).
  * Methods supply only their losses (and OTP its smoothed source); see lib/solvers/method.ts.
  *
- * Losses stay on the device: they are summed as tensors and read back once every `logEvery` iterations,
- * which is also when NaN/Inf is detected (the exact first bad iteration is found from the per-iteration values).
+ * Losses stay on the device: they are summed as tensors and read back once every `logEvery` iterations and
+ * before every checkpoint, together with a probe of the weights. That is when divergence is detected
+ * (divergence.ts: a non-finite loss or weight, or a loss past the run's bound); the first bad iteration is found
+ * from the per-iteration values, and no checkpoint is ever written from a diverged state.
  */
 export async function train(method: Method, source: BatchSource, target: BatchSource, options: TrainOptions): Promise<TrainResult> {
   const { iterations, innerSteps, batchSize } = options;
   const logEvery = Math.max(1, options.logEvery ?? 50);
   const rng = new Rng(options.seed);
   const opts = { potential: new Adam(method.potentialParams, options.adam), map: new Adam(method.mapParams, options.adam) };
+  const params = methodParams(method);
+  const bound = lossBound(source, target, options.seed);
   let start = 0;
   let log: LogRow[] = [];
   let elapsedBefore = 0;
   const runDir = options.runDir;
   if (runDir) mkdirSync(runDir, { recursive: true });
   let resumedFrom: number | undefined;
-  if (runDir && options.resume && hasCheckpoint(runDir)) {
-    const ck = readCheckpoint(runDir);
+  const ck = runDir && options.resume ? readResumePoint(runDir, options.checkpointEvery) : null;
+  if (runDir && ck) {
     for (const [k, v] of Object.entries(options.meta ?? {})) {
       if (ck.meta[k] !== undefined && ck.meta[k] !== v) {
-        throw new Error(`cannot resume: the checkpoint in ${runDir} was written with ${k}=${ck.meta[k]}, this run has ${k}=${v}`);
+        throw new UserError(`cannot resume: the checkpoint in ${runDir} was written with ${k}=${ck.meta[k]}, this run has ${k}=${v}`);
       }
     }
-    restore(method, opts, rng, ck);
+    restore(method, opts, rng, ck, join(runDir, CHECKPOINT_FILE));
     start = ck.iteration;
     resumedFrom = start;
     elapsedBefore = Number(ck.meta.elapsedSeconds ?? 0);
@@ -225,7 +228,9 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
 
   const t0 = Date.now();
   const seconds = () => elapsedBefore + (Date.now() - t0) / 1000;
-  let window: Array<{ iteration: number; sums: Map<string, tf.Tensor> }> = [];
+  // Loss sums of the iterations not yet read back, and the values of the last one read (for the log row).
+  let pending: Array<{ iteration: number; sums: Map<string, tf.Tensor> }> = [];
+  let latest: { iteration: number; values: Record<string, number> } | null = null;
   let status: TrainStatus = 'completed';
   let divergedAt: number | undefined;
   let done = start;
@@ -233,42 +238,40 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
   let lastProgress = 0;
   let lastYield = Date.now();
 
-  const flush = async (): Promise<boolean> => {
-    if (window.length === 0) return true;
-    const keys = [...window[0].sums.keys()];
-    const stacked = tf.tidy(() => tf.stack(window.flatMap((w) => keys.map((k) => w.sums.get(k) as tf.Tensor))));
+  /** Reads back the pending losses and the weight probe; false (and divergedAt set) when the run diverged. */
+  const check = async (): Promise<boolean> => {
+    if (pending.length === 0) return true;
+    const keys = [...pending[0].sums.keys()];
+    const stacked = tf.tidy(() => tf.stack([...pending.flatMap((w) => keys.map((k) => w.sums.get(k) as tf.Tensor)), nonFiniteProbe(params)]));
     const values = (await stacked.data()) as Float32Array;
     stacked.dispose();
-    let ok = true;
-    window.forEach((w, i) => {
-      if (!ok) return;
-      for (let j = 0; j < keys.length; j++) {
-        if (!Number.isFinite(values[i * keys.length + j])) {
-          ok = false;
-          divergedAt = w.iteration;
-          return;
-        }
-      }
-    });
-    const lastIdx = window.length - 1;
-    const last = window[lastIdx];
-    const row: LogRow = {
-      iteration: last.iteration + 1,
-      seconds: seconds(),
-      values: {
-        ...Object.fromEntries(keys.map((k, j) => [k, values[lastIdx * keys.length + j] / (k.startsWith('map') ? innerSteps : 1)])),
-        ...(method.scheduleValues?.(last.iteration) ?? {}),
-      },
-    };
+    const window = pending;
+    pending = [];
     for (const w of window) for (const t of w.sums.values()) t.dispose();
-    window = [];
-    if (ok) {
-      log.push(row);
-      lastRow = row;
-      if (runDir) appendLossRow(runDir, row, log.length === 1);
-      options.onLog?.(row);
+    for (const [i, w] of window.entries()) {
+      const row = Object.fromEntries(keys.map((k, j) => [k, values[i * keys.length + j] / (k.startsWith('map') ? innerSteps : 1)]));
+      if (!Object.values(row).every((v) => withinBound(v, bound))) {
+        divergedAt = w.iteration;
+        return false;
+      }
+      latest = { iteration: w.iteration, values: row };
     }
-    return ok;
+    // Finite losses but non-finite weights: the last update of the window produced them.
+    if (!Number.isFinite(values[values.length - 1])) {
+      divergedAt = window[window.length - 1].iteration;
+      return false;
+    }
+    return true;
+  };
+
+  const writeRow = () => {
+    if (!latest) return;
+    const row: LogRow = { iteration: latest.iteration + 1, seconds: seconds(), values: { ...latest.values, ...(method.scheduleValues?.(latest.iteration) ?? {}) } };
+    latest = null;
+    log.push(row);
+    lastRow = row;
+    if (runDir) appendLossRow(runDir, row, log.length === 1);
+    options.onLog?.(row);
   };
 
   const checkpoint = async (iteration: number) => {
@@ -280,7 +283,7 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
   try {
     for (let k = start; k < iterations; k++) {
       const sums = step.run(k);
-      window.push({ iteration: k, sums });
+      pending.push({ iteration: k, sums });
       done = k + 1;
       // Signal handlers (Ctrl-C, a notebook's interrupt) and progress output run on the event loop: give it a
       // turn every 100 ms. Awaiting resolved promises alone never lets them in.
@@ -289,11 +292,14 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
         lastYield = Date.now();
       }
       const last = done === iterations;
-      if (done % logEvery === 0 || last) {
-        if (!(await flush())) {
+      const logNow = done % logEvery === 0 || last;
+      const checkpointNow = runDir !== undefined && options.checkpointEvery !== undefined && done % options.checkpointEvery === 0 && !last;
+      if (logNow || checkpointNow) {
+        if (!(await check())) {
           status = 'diverged';
           break;
         }
+        if (logNow) writeRow();
       }
       const now = Date.now();
       if (options.onProgress && (now - lastProgress > 250 || last)) {
@@ -301,23 +307,25 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
         const rate = (done - start) / Math.max(1e-9, (now - t0) / 1000);
         options.onProgress({ iteration: done, total: iterations, itPerSecond: rate, etaSeconds: (iterations - done) / Math.max(rate, 1e-9), last: lastRow });
       }
-      if (runDir && options.checkpointEvery && done % options.checkpointEvery === 0 && !last) await checkpoint(done);
+      if (checkpointNow) await checkpoint(done);
       if (options.signal?.aborted && !last) {
-        if (!(await flush())) {
+        if (!(await check())) {
           status = 'diverged';
           break;
         }
         status = 'interrupted';
-        await checkpoint(done);
+        if (!checkpointNow) await checkpoint(done);
         break;
       }
     }
     if (status === 'completed') await checkpoint(done);
   } finally {
-    for (const w of window) for (const t of w.sums.values()) t.dispose();
+    for (const w of pending) for (const t of w.sums.values()) t.dispose();
     step.dispose();
     opts.potential.dispose();
     opts.map.dispose();
   }
-  return { status, iterationsDone: done, divergedAt, resumedFrom, seconds: seconds(), log, rng };
+  // A diverged run completed the iterations before the first bad one.
+  const iterationsDone = status === 'diverged' && divergedAt !== undefined ? divergedAt : done;
+  return { status, iterationsDone, divergedAt, resumedFrom, seconds: seconds(), log, rng };
 }
