@@ -1,12 +1,12 @@
 export { validateConfigInput, trainConfigSchema } from './config';
 export type { TrainConfig, TrainConfigInput, PotentialConfig, MapConfig, SmoothingConfig, NotConfig, DiotmConfig, EvalConfig } from './config';
 export { paperDefaults, resolveConfig, mergeConfig } from './defaults';
-export { buildRun, buildMethod, noiseSchedule, trainOptions, loadRunPlan } from './build';
-export type { BuiltRun, ConfiguredTrainOptions } from './build';
+export { buildRun, buildMethod, buildGroup, buildGroupMethod, groupKey, noiseSchedule, loopOptions, trainOptions, loadRunPlan } from './build';
+export type { BuiltRun, ConfiguredLoopOptions, ConfiguredTrainOptions } from './build';
 export { empiricalSampler, resolveData, resolveSide } from './data';
 export { evaluateRun, figureColumns } from './evaluate';
 export type { RunMetrics, RunSamples } from './evaluate';
-export { runTraining, evaluateSavedRun, readRunConfig, readRunRecord, configHash, RUN_FILES } from './runner';
+export { runTraining, trainGroup, openRunFolder, closeRunFolder, evaluateSavedRun, readRunConfig, readRunRecord, configHash, RUN_FILES } from './runner';
 export type { RunRecord, RunOptions, RunOutcome } from './runner';
 export { listExperiments, getExperiment, shardCells, BUDGETS } from './registry';
 export type { Cell, Experiment, ScaleBudget } from './registry';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors';
 import type { Param } from '../nets';
 import type { Rng } from '../random';
-import type { Adam } from './adam';
+import type { Adam, AdamState } from './adam';
 import { CHECKPOINT_FILE, hasCheckpoint, readCheckpoint, type Checkpoint } from './checkpoint-file';
 import { readLossLog } from './loss-log';
 import { disposeMethod, type Method } from './method';
@@ -26,45 +26,94 @@ export function methodParams(method: Method): Param[] {
   return [...byName.values()];
 }
 
-/** Everything a run needs to continue: its weights, optimiser moments, random stream and iteration. */
-export async function snapshot(method: Method, optimizers: Readonly<Record<string, Adam>>, iteration: number, rng: Rng, meta: Checkpoint['meta']): Promise<Checkpoint> {
-  const params: Checkpoint['params'] = {};
-  for (const p of methodParams(method)) params[p.name] = { shape: p.variable.shape.slice(), values: (await p.variable.data()) as Float32Array };
-  const states: Checkpoint['optimizers'] = {};
-  for (const [k, o] of Object.entries(optimizers)) states[k] = await o.getState();
-  return { iteration, rng: rng.getState(), params, optimizers: states, meta };
+/** One value array per parameter name, read once (the backing data of every run). */
+async function readAll(params: readonly Param[]): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const p of params) out.set(p.name, (await p.variable.data()) as Float32Array);
+  return out;
+}
+
+/** Run r's slice of a group's values ([R, …] flattened). */
+function slice(values: Float32Array, runs: number, run: number): Float32Array {
+  const per = values.length / runs;
+  return values.subarray(run * per, (run + 1) * per);
 }
 
 /**
- * Sets a method's weights from a checkpoint (the one place that assigns saved values to parameters). A
- * checkpoint of other networks is a UserError naming `origin` (its file).
+ * Checkpoints of the runs of a group at one iteration: for each run with metadata (null: skip that run, e.g. a
+ * diverged one), its weights, optimiser moments and random stream, in the layout of a run alone (shapes without
+ * the run axis), so a run's checkpoint is the same whether it trained alone or in a group.
  */
-export function assignWeights(method: Method, ck: Checkpoint, origin: string): void {
-  for (const p of methodParams(method)) {
-    const saved = ck.params[p.name];
-    if (!saved || saved.values.length !== p.variable.size) {
-      const found = saved ? `${saved.values.length} values` : 'no such parameter';
-      throw new UserError(`${origin} does not match this run's networks: parameter ${p.name} needs ${p.variable.size} values, the checkpoint has ${found}`);
+export async function snapshotRuns(
+  method: Method,
+  optimizers: Readonly<Record<string, Adam>>,
+  iteration: number,
+  rngs: readonly Rng[],
+  metas: ReadonlyArray<Checkpoint['meta'] | null>,
+): Promise<Array<Checkpoint | null>> {
+  const runs = rngs.length;
+  const params = methodParams(method);
+  const values = await readAll(params);
+  const states = new Map<string, AdamState>();
+  for (const [k, o] of Object.entries(optimizers)) states.set(k, await o.getState());
+  return metas.map((meta, r) => {
+    if (!meta) return null;
+    const ckParams: Checkpoint['params'] = {};
+    for (const p of params) ckParams[p.name] = { shape: p.variable.shape.slice(1), values: slice(values.get(p.name) as Float32Array, runs, r) };
+    const ckOptimizers: Checkpoint['optimizers'] = {};
+    for (const [k, st] of states) {
+      const part = (xs: Record<string, Float32Array>) => Object.fromEntries(Object.entries(xs).map(([n, v]) => [n, slice(v, runs, r)]));
+      ckOptimizers[k] = { step: st.step, m: part(st.m), v: part(st.v) };
     }
-    p.variable.assign(tf.tensor(saved.values, p.variable.shape));
+    return { iteration, rng: rngs[r].getState(), params: ckParams, optimizers: ckOptimizers, meta };
+  });
+}
+
+/** A group's values of one parameter or moment from each run's checkpoint (a UserError naming the file if a run's does not fit). */
+function gather(name: string, size: number, sources: ReadonlyArray<Float32Array | undefined>, origins: readonly string[], what: string): Float32Array {
+  const per = size / sources.length;
+  const full = new Float32Array(size);
+  sources.forEach((v, r) => {
+    if (!v || v.length !== per) {
+      const found = v ? `${v.length} values` : 'no such parameter';
+      throw new UserError(`${origins[r]} does not match this run's networks: ${what} ${name} needs ${per} values, the checkpoint has ${found}`);
+    }
+    full.set(v, r * per);
+  });
+  return full;
+}
+
+/**
+ * Sets a method's weights from one checkpoint per run (the one place that assigns saved values to parameters).
+ * A checkpoint of other networks is a UserError naming its file (`origins[r]`).
+ */
+export function assignWeights(method: Method, cks: readonly Checkpoint[], origins: readonly string[]): void {
+  if (cks.length !== method.runs) throw new Error(`assignWeights: ${cks.length} checkpoints for ${method.runs} runs`);
+  for (const p of methodParams(method)) {
+    p.variable.assign(tf.tensor(gather(p.name, p.variable.size, cks.map((ck) => ck.params[p.name]?.values), origins, 'parameter'), p.variable.shape));
   }
 }
 
-/** Puts a run back where its checkpoint left it: weights, optimiser moments and random stream. */
-export function restore(method: Method, optimizers: Readonly<Record<string, Adam>>, rng: Rng, ck: Checkpoint, origin: string): void {
-  assignWeights(method, ck, origin);
+/** Puts each run of a group back where its checkpoint left it: weights, optimiser moments and random stream. */
+export function restoreRuns(method: Method, optimizers: Readonly<Record<string, Adam>>, rngs: readonly Rng[], cks: readonly Checkpoint[], origins: readonly string[]): void {
+  assignWeights(method, cks, origins);
   for (const [k, o] of Object.entries(optimizers)) {
-    const st = ck.optimizers[k];
-    if (!st) throw new UserError(`${origin} does not match this run: it has no optimizer state '${k}'`);
-    o.setState(st);
+    cks.forEach((ck, r) => {
+      if (!ck.optimizers[k]) throw new UserError(`${origins[r]} does not match this run: it has no optimizer state '${k}'`);
+      if (ck.optimizers[k].step !== cks[0].optimizers[k].step) throw new Error(`restoreRuns: the runs' optimizers are at different steps; resume them in separate groups`);
+    });
+    const size = (name: string) => (o.params.find((p) => p.name === name)?.variable.size ?? 0);
+    const moments = (which: 'm' | 'v') =>
+      Object.fromEntries(o.params.map((p) => [p.name, gather(p.name, size(p.name), cks.map((ck) => ck.optimizers[k][which][p.name] ?? (which === 'm' ? new Float32Array(size(p.name) / cks.length) : undefined)), origins, `adam ${which} of`)]));
+    o.setState({ step: cks[0].optimizers[k].step, m: moments('m'), v: moments('v') });
   }
-  rng.setState(ck.rng);
+  cks.forEach((ck, r) => rngs[r].setState(ck.rng));
 }
 
 /** Restores only the weights of a method from a run folder (for its plan: evaluation and `otbook map`). */
 export function loadWeights(method: Method, runDir: string): Checkpoint {
   const ck = readCheckpoint(runDir);
-  assignWeights(method, ck, join(runDir, CHECKPOINT_FILE));
+  assignWeights(method, [ck], [join(runDir, CHECKPOINT_FILE)]);
   return ck;
 }
 
@@ -85,20 +134,12 @@ export function readResumePoint(runDir: string, checkpointEvery: number | undefi
   return null;
 }
 
-/** A method's plan with the weights of a run folder's checkpoint; disposing the plan disposes the method. */
+/** The plan of a one-run method with the weights of a run folder's checkpoint; the method is disposed. */
 export function loadPlan(method: Method, runDir: string): TransportPlan {
   try {
     loadWeights(method, runDir);
-  } catch (e) {
+    return method.plan(0);
+  } finally {
     disposeMethod(method);
-    throw e;
   }
-  const plan = method.plan();
-  return {
-    ...plan,
-    dispose() {
-      plan.dispose();
-      disposeMethod(method);
-    },
-  };
 }

@@ -38,9 +38,9 @@ export function withinBound(value: number, bound: number): boolean {
 }
 
 /**
- * A scalar that is 0 when every parameter is finite and NaN otherwise (x·0 is NaN exactly for x = ±Inf or NaN),
- * computed on the device so that checking the weights costs one read-back of one number.
+ * Per run of a group ([R]): 0 when every parameter of the run is finite and NaN otherwise (x·0 is NaN exactly
+ * for x = ±Inf or NaN), computed on the device so that checking the weights costs a read-back of R numbers.
  */
-export function nonFiniteProbe(params: readonly Param[]): tf.Scalar {
-  return tf.tidy(() => tf.addN(params.map((p) => tf.sum(tf.mul(p.variable, 0)))) as tf.Scalar);
+export function nonFiniteProbe(params: readonly Param[]): tf.Tensor1D {
+  return tf.tidy(() => tf.addN(params.map((p) => tf.sum(tf.mul(p.variable, 0), p.variable.shape.slice(1).map((_, i) => i + 1)))) as tf.Tensor1D);
 }

@@ -18,12 +18,13 @@ export function otmMethod(nets: SemiDualNets, options: SemiDualOptions): Method<
   const name = map.noiseDim > 0 ? 'otm-s' : 'otm';
   return {
     name,
+    runs: map.runs,
     nets,
     potentialParams: potential.params,
     mapParams: map.params,
     mapStepUsesTarget: false,
     potentialLoss: (batch, ctx) => semiDualPotentialLoss(potential, map, batch, ctx, options),
     mapLoss: (batch, ctx) => semiDualMapLoss(potential, map, batch, ctx, options),
-    plan: () => mapPlan(name, map),
+    plan: (run = 0) => mapPlan(name, map.select(run)),
   };
 }

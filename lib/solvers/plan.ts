@@ -24,24 +24,19 @@ export interface TransportPlan {
   sample(x: tf.Tensor2D, k: number, rng: Rng): tf.Tensor3D;
   /** OTP: x̃, the source point smoothed at the plan's noise level (what T is applied to); for figures. */
   smoothSource?(x: tf.Tensor2D, rng: Rng): tf.Tensor2D;
-  /** Frees what the plan owns (nothing, when it reads a method's own networks). */
+  /** Frees the plan's own copy of the run's weights. */
   dispose(): void;
 }
 
-/** Standard normals [rows, cols] · std from the stream (the one seeded way to draw noise). */
-export function normalTensor(rng: Rng, rows: number, cols: number, std = 1): tf.Tensor2D {
-  return tf.tensor2d(rng.fillNormal(new Float32Array(rows * cols), 0, std), [rows, cols]);
+/** Standard normals [1, rows, cols] · std from the stream (the one seeded way to draw noise). */
+function normalTensor(rng: Rng, rows: number, cols: number, std = 1): tf.Tensor3D {
+  return tf.tensor3d(rng.fillNormal(new Float32Array(rows * cols), 0, std), [1, rows, cols]);
 }
 
-/** The map's noise input when it is stochastic (OTM-s, NOT, DIOTM): z ~ N(0, noiseStd² I). */
-export function drawMapNoise(map: TransportMap, rows: number, rng: Rng): tf.Tensor2D | undefined {
-  return map.noiseDim > 0 ? normalTensor(rng, rows, map.noiseDim, map.noiseStd) : undefined;
-}
-
-/** OTP Eq. 21 at a fixed level: x̃ = x + √ε z (or its variance-preserving form), z drawn from the stream. */
-export function smoothAtLevel(x: tf.Tensor2D, level: NoiseLevel, rng: Rng): tf.Tensor2D {
+/** OTP Eq. 21 at a fixed level: x̃ = x + √ε z (or its variance-preserving form) for [1, n, d], z drawn from the stream. */
+function smoothAtLevel(x: tf.Tensor3D, level: NoiseLevel, rng: Rng): tf.Tensor3D {
   if (level.epsilon <= 0) return x;
-  return smoothTensor(x, normalTensor(rng, x.shape[0], x.shape[1]), level.epsilon, level.smoothing);
+  return smoothTensor(x, normalTensor(rng, x.shape[1], x.shape[2]), level.epsilon, level.smoothing);
 }
 
 /** k consecutive copies of every row: [n, d] → [n·k, d] (rows i·k … i·k + k − 1 are copies of row i). */
@@ -51,16 +46,19 @@ function repeatRows(x: tf.Tensor2D, k: number): tf.Tensor2D {
 }
 
 /**
- * The plan of a transport map T (deterministic or stochastic), optionally applied to the source smoothed at a
- * fixed noise level (OTP: x ↦ x̃ at ε_min ↦ T(x̃), Sec. 4, 'Algorithm'). The plan reads the map's weights; it
- * owns them only when `owned` is given (disposed with the plan).
+ * The plan of one run's transport map T (deterministic or stochastic; a map of a single run, e.g. a group's map
+ * selected at that run), optionally applied to the source smoothed at a fixed noise level (OTP: x ↦ x̃ at ε_min
+ * ↦ T(x̃), Sec. 4, 'Algorithm'). The plan owns the map: disposing the plan disposes it.
  */
-export function mapPlan(method: MethodName, map: TransportMap, options: { readonly smoothing?: NoiseLevel; readonly owned?: { dispose(): void } } = {}): TransportPlan {
+export function mapPlan(method: MethodName, map: TransportMap, options: { readonly smoothing?: NoiseLevel } = {}): TransportPlan {
+  if (map.runs !== 1) throw new Error(`mapPlan: the map of one run is needed (select a run of a group of ${map.runs})`);
   const level = options.smoothing;
   const transport = (x: tf.Tensor2D, rng: Rng): tf.Tensor2D =>
     tf.tidy(() => {
-      const input = level ? smoothAtLevel(x, level, rng) : x;
-      return map.apply(input, drawMapNoise(map, x.shape[0], rng));
+      const one = tf.expandDims(x, 0) as tf.Tensor3D;
+      const input = level ? smoothAtLevel(one, level, rng) : one;
+      const z = map.noiseDim > 0 ? normalTensor(rng, x.shape[0], map.noiseDim, map.noiseStd) : undefined;
+      return tf.reshape(map.apply(input, z), x.shape) as tf.Tensor2D;
     });
   return {
     method,
@@ -68,8 +66,8 @@ export function mapPlan(method: MethodName, map: TransportMap, options: { readon
     stochastic: map.noiseDim > 0 || (level !== undefined && level.epsilon > 0),
     transport,
     sample: (x, k, rng) => tf.tidy(() => tf.reshape(transport(repeatRows(x, k), rng), [x.shape[0], k, x.shape[1]]) as tf.Tensor3D),
-    ...(level ? { smoothSource: (x: tf.Tensor2D, rng: Rng) => tf.tidy(() => smoothAtLevel(x, level, rng)) } : {}),
-    dispose: () => options.owned?.dispose(),
+    ...(level ? { smoothSource: (x: tf.Tensor2D, rng: Rng) => tf.tidy(() => tf.reshape(smoothAtLevel(tf.expandDims(x, 0) as tf.Tensor3D, level, rng), x.shape) as tf.Tensor2D) } : {}),
+    dispose: () => map.dispose(),
   };
 }
 

@@ -55,8 +55,8 @@ test('NaN weights are never checkpointed; a NaN update found by the weight probe
       mapLoss: (batch, ctx) => {
         const l = m.mapLoss(batch, ctx);
         if (ctx.iteration !== 14) return l;
-        const trap = tf.mul(tf.sum(tf.sqrt(tf.sub(first, first))), 0) as tf.Scalar;
-        return { ...l, total: tf.add(l.total, trap) as tf.Scalar };
+        const trap = tf.mul(tf.sum(tf.sqrt(tf.sub(first, first))), 0);
+        return { ...l, total: tf.add(l.total, trap) as tf.Tensor1D };
       },
     };
     const r = await train(poisoned, pair.source, pair.target, { ...base, iterations: 40, adam: { lr: 1e-3, betas: [0, 0.9] }, logEvery: 5, runDir: dir, checkpointEvery: 15 });
@@ -76,7 +76,7 @@ test('a loss that explodes at iteration 25, checkpoints every 10: the last check
       ...m,
       mapLoss: (batch, ctx) => {
         const l = m.mapLoss(batch, ctx);
-        return ctx.iteration >= 25 ? { ...l, total: tf.mul(l.total, 1e30) as tf.Scalar } : l;
+        return ctx.iteration >= 25 ? { ...l, total: tf.mul(l.total, 1e30) as tf.Tensor1D } : l;
       },
     };
     const r = await train(exploding, pair.source, pair.target, { ...base, iterations: 100, adam: { lr: 1e-3, betas: [0, 0.9] }, logEvery: 100, runDir: dir, checkpointEvery: 10 });

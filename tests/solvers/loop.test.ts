@@ -93,7 +93,7 @@ test('NaN in a loss stops the run with status diverged at the first bad iteratio
     ...m,
     mapLoss: (batch, ctx) => {
       const l = m.mapLoss(batch, ctx);
-      return ctx.iteration >= 23 ? { ...l, total: tf.mul(l.total, NaN) as tf.Scalar } : l;
+      return ctx.iteration >= 23 ? { ...l, total: tf.mul(l.total, NaN) as tf.Tensor1D } : l;
     },
   };
   const r = await train(poisoned, source, target, { ...base, iterations: 100, logEvery: 10 });

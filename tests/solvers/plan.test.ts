@@ -89,7 +89,7 @@ test("OTP's plan owns its smoothing: x̃ = x + σ z at the level of the last out
     // T is applied to exactly that x̃ (the map is deterministic here, so its draws use no further noise).
     const viaPlan = await values(plan.transport(xt, new Rng(9)));
     const map = method.nets.map as TransportMap;
-    const viaMap = await values(tf.tidy(() => map.apply(tf.tensor2d(expected, [x.n, x.d]))));
+    const viaMap = await values(tf.tidy(() => map.apply(tf.tensor3d(expected, [1, x.n, x.d]))));
     assert.deepEqual(viaPlan, viaMap);
     tf.dispose([xt, z]);
   } finally {

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { adamFactors, installAdamKernel, uninstallAdamKernel, type AdamKernelFunc } from './adam';
+import { adamFactors, forRunSlices, installAdamKernel, uninstallAdamKernel, type AdamKernelFunc } from './adam';
 import { asCpuBackend, cpuValues, sizeOf, type CpuBackendLike, broadcastBatchIndex } from './internals';
-import { DENSE_KERNEL, registerDenseGradient, RELU_GRAD_KERNEL } from './dense';
+import { DENSE_KERNEL, registerDenseGradient, RELU_GRAD_KERNEL, SUM_ROWS_KERNEL } from './dense';
 import { BufferPool } from './pool';
 import { originalKernel, replaceKernel, restoreKernel } from './registry';
 
@@ -32,13 +32,17 @@ export interface NativeAddon {
   reduceSum(x: Float32Array, outer: number, inner: number, out: Float32Array, leading: boolean): void;
   denseForward(x: Float32Array, W: Float32Array, bias: Float32Array | null, out: Float32Array, m: number, k: number, n: number, relu: boolean): void;
   reluGrad(dy: Float32Array, y: Float32Array, out: Float32Array): void;
+  denseForwardBatch(x: Float32Array, W: Float32Array, bias: Float32Array | null, out: Float32Array, runs: number, m: number, k: number, n: number, relu: boolean): void;
+  sumRowsBatch(x: Float32Array, out: Float32Array, runs: number, rows: number, cols: number): void;
   setNumThreads(n: number): void;
   numThreads(): number;
   config(): string;
 }
 
-const ABI_VERSION = 3;
-const FUNCTIONS = ['gemm', 'adam', 'binary', 'unary', 'reduceSum', 'denseForward', 'reluGrad', 'setNumThreads', 'numThreads', 'config'] as const;
+const ABI_VERSION = 4;
+const FUNCTIONS = [
+  'gemm', 'adam', 'binary', 'unary', 'reduceSum', 'denseForward', 'reluGrad', 'denseForwardBatch', 'sumRowsBatch', 'setNumThreads', 'numThreads', 'config',
+] as const;
 
 /** native/build/Release/otbook_native.node, from lib/backend/kernels (tsx) or dist/backend/kernels (built). */
 export const NATIVE_ADDON_PATH = path.resolve(__dirname, '..', '..', '..', 'native', 'build', 'Release', 'otbook_native.node');
@@ -249,7 +253,10 @@ function makeSum(addon: NativeAddon): Kernel {
   };
 }
 
-/** OtbookDense (dense.ts): sgemm, bias and ReLU in one native call; other layouts go through matMul, Add, Relu. */
+/**
+ * OtbookDense (dense.ts): sgemm, bias and ReLU in one native call, for one layer ([B, k]·[k, n]) or for a group's R
+ * layers at once ([R, B, k]·[R, k, n]); other layouts of one layer go through matMul, Add, Relu.
+ */
 function makeDense(addon: NativeAddon): Kernel {
   return (args) => {
     const backend = asCpuBackend(args.backend);
@@ -258,6 +265,15 @@ function makeDense(addon: NativeAddon): Kernel {
     const xv = backend && f32(backend, x);
     const wv = backend && f32(backend, W);
     const bv = backend && b ? f32(backend, b) : null;
+    if (x.shape.length === 3) {
+      const [runs, m, k] = x.shape;
+      const n = W.shape[2];
+      const ok = W.shape.length === 3 && W.shape[0] === runs && W.shape[1] === k && (!b || (b.shape.length === 2 && b.shape[0] === runs && b.shape[1] === n));
+      if (!backend || !xv || !wv || (b && !bv) || !ok) throw new Error(`OtbookDense(native): float32 [R, B, k], [R, k, n], [R, n] expected, got [${x.shape}], [${W.shape}], [${b?.shape ?? ''}]`);
+      const out = nativePool.take(runs * m * n);
+      addon.denseForwardBatch(xv, wv, bv, out, runs, m, k, n, relu);
+      return backend.makeTensorInfo([runs, m, n], 'float32', out);
+    }
     const plain = x.shape.length === 2 && W.shape.length === 2 && x.shape[1] === W.shape[0] && (!b || (b.shape.length === 1 && b.shape[0] === W.shape[1]));
     if (!backend || !xv || !wv || (b && !bv) || !plain) {
       const fused = current('_FusedMatMul');
@@ -268,6 +284,20 @@ function makeDense(addon: NativeAddon): Kernel {
     const out = nativePool.take(m * n);
     addon.denseForward(xv, wv, bv, out, m, k, n, relu);
     return backend.makeTensorInfo([m, n], 'float32', out);
+  };
+}
+
+/** OtbookSumRows (dense.ts): each run's rows summed in float, in row order (the bias gradient of a group's layers). */
+function makeSumRows(addon: NativeAddon): Kernel {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const xv = backend && f32(backend, x);
+    if (!backend || !xv || x.shape.length !== 3) throw new Error(`OtbookSumRows(native): a float32 [R, B, n] tensor expected, got [${x.shape}]`);
+    const [runs, rows, cols] = x.shape;
+    const out = nativePool.take(runs * cols);
+    addon.sumRowsBatch(xv, out, runs, rows, cols);
+    return backend.makeTensorInfo([runs, cols], 'float32', out);
   };
 }
 
@@ -297,7 +327,10 @@ function makeAdam(addon: NativeAddon): AdamKernelFunc {
     const [p, g, m, v] = [inputs.param, inputs.grad, inputs.m, inputs.v].map((t) => cpuValues(b, t));
     if (!p || !g || !m || !v) throw new Error('OtbookAdamUpdate(native): float32 inputs expected');
     const { c1, c2 } = adamFactors(attrs);
-    addon.adam(p, g, m, v, p, attrs.lr, attrs.beta1, attrs.beta2, attrs.epsilon, c1, c2);
+    forRunSlices(p.length, attrs, (s, e, lr) => {
+      const [ps, gs, ms, vs] = s === 0 && e === p.length ? [p, g, m, v] : [p, g, m, v].map((a) => a.subarray(s, e));
+      addon.adam(ps, gs, ms, vs, ps, lr, attrs.beta1, attrs.beta2, attrs.epsilon, c1, c2);
+    });
     return [];
   };
 }
@@ -328,6 +361,7 @@ export function installNativeKernels(options: { pool?: boolean } = {}): boolean 
   replaceKernel('Sum', 'cpu', makeSum(addon) as unknown as tf.KernelFunc);
   replaceKernel(DENSE_KERNEL, 'cpu', makeDense(addon) as unknown as tf.KernelFunc);
   replaceKernel(RELU_GRAD_KERNEL, 'cpu', makeReluGrad(addon) as unknown as tf.KernelFunc);
+  replaceKernel(SUM_ROWS_KERNEL, 'cpu', makeSumRows(addon) as unknown as tf.KernelFunc);
   registerDenseGradient();
   installAdamKernel('cpu', makeAdam(addon), 'native');
   installed = true;
@@ -339,6 +373,7 @@ export function uninstallNativeKernels(): void {
   for (const name of NATIVE_KERNEL_NAMES) restoreKernel(name, 'cpu');
   restoreKernel(DENSE_KERNEL, 'cpu');
   restoreKernel(RELU_GRAD_KERNEL, 'cpu');
+  restoreKernel(SUM_ROWS_KERNEL, 'cpu');
   uninstallAdamKernel('cpu');
   installed = false;
 }
