@@ -210,6 +210,41 @@ static napi_value sum_rows_batch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* sigmoid(x, out, unsure): out[i] = (float)(1 / (1 + exp(-x[i]))) computed in double, the expression of tfjs's
+ * JS kernel, whose exp is V8's Math.exp. glibc's exp and V8's differ by at most a few ulps (both are faithful, < 1
+ * ulp), and so do the two double results; the float32 rounding of the JS result is therefore the same as ours
+ * unless ours lies within a small margin (2^-44 relative, hundreds of ulps) of a float32 rounding boundary. Such
+ * elements (a fraction of about 2^-20), and NaN, are listed in `unsure` for the caller to compute with Math.exp
+ * itself, so that the result is bit for bit the JS kernel's. Returns how many were listed, or -1 when more than
+ * unsure.length (the caller then computes everything). */
+static __attribute__((noinline)) int64_t sigmoid_loop(const float* restrict x, float* restrict o, size_t n, int32_t* restrict unsure, size_t cap) {
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double c = 1.0 / (1.0 + exp(-(double)x[i]));
+    const float f = (float)c;
+    const double margin = fabs(c) * 0x1p-44 + 0x1p-1000;
+    o[i] = f;
+    if (!((float)(c - margin) == f && (float)(c + margin) == f)) {
+      if (count == cap) return -1;
+      unsure[count++] = (int32_t)i;
+    }
+  }
+  return (int64_t)count;
+}
+
+static napi_value sigmoid(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  f32_t x, out;
+  const int32_t* unsure_c;
+  size_t cap;
+  if (!get_f32(env, argv[0], &x) || !get_f32(env, argv[1], &out) || !get_i32_opt(env, argv[2], &unsure_c, &cap) || !unsure_c)
+    return throw_type(env, "sigmoid(x, out, unsure): bad argument");
+  if (x.length != out.length || x.length > 0x7fffffff) return throw_type(env, "sigmoid: length mismatch");
+  napi_value r;
+  napi_create_int64(env, sigmoid_loop(x.data, out.data, x.length, (int32_t*)unsure_c, cap), &r);
+  return r;
+}
+
 /* reluGrad(dy, y, out): out = dy · step(y), the gradient of a ReLU from its output y (y > 0 exactly where its
  * input was), one pass instead of Step then Multiply; NaN in y propagates as it does through those two kernels. */
 static __attribute__((noinline)) void relu_grad_loop(const float* restrict dy, const float* restrict y, float* restrict o, size_t n) {
@@ -430,6 +465,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"denseForwardBatch", NULL, dense_forward_batch, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumRowsBatch", NULL, sum_rows_batch, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sigmoid", NULL, sigmoid, NULL, NULL, NULL, napi_enumerable, NULL},
       {"reduceSum", NULL, reduce_sum, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setNumThreads", NULL, set_num_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"numThreads", NULL, num_threads, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -437,7 +473,7 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   napi_value version;
-  napi_create_int32(env, 4, &version);
+  napi_create_int32(env, 5, &version);
   napi_set_named_property(env, exports, "abiVersion", version);
   return exports;
 }

@@ -119,14 +119,16 @@ export function loadWeights(method: Method, runDir: string): Checkpoint {
 
 /**
  * Where a resumed run starts: its checkpoint, or null for a run folder that has none yet. A folder whose loss
- * log shows a partial run that must have written a checkpoint (logged at or past the first checkpoint's
- * iteration) but has none lost it: that is a UserError, not a silent restart from iteration 0.
+ * log shows a partial run that must have written a checkpoint but has none lost it: that is a UserError, not a
+ * silent restart from iteration 0. The loop logs iteration c before it saves the checkpoint of c, so a log that
+ * reaches past the first checkpoint's iteration c proves the checkpoint was written (a log that stops at c may
+ * come from a kill between the two).
  */
 export function readResumePoint(runDir: string, checkpointEvery: number | undefined): Checkpoint | null {
   if (hasCheckpoint(runDir)) return readCheckpoint(runDir);
   const logged = readLossLog(runDir, Number.POSITIVE_INFINITY);
   const last = logged.length ? logged[logged.length - 1].iteration : 0;
-  if (checkpointEvery !== undefined && checkpointEvery > 0 && last >= checkpointEvery) {
+  if (checkpointEvery !== undefined && checkpointEvery > 0 && last > checkpointEvery) {
     throw new UserError(
       `cannot resume in ${runDir}: its loss log reaches iteration ${last} but ${CHECKPOINT_FILE} is missing (deleted or moved); start the run over in a new folder (or overwrite this one), or put its checkpoint back`,
     );

@@ -166,6 +166,44 @@ test('gradients of gradients through native kernels equal the JS kernels (ReLU M
   assert.ok(r.js.some((v) => Math.abs(v) > 1e-3), 'the test gradient is not trivially zero');
 });
 
+test('Sigmoid: bit for bit the JS kernel (Math.exp in double), NaN, infinities, zeros and extremes included', { skip }, () => {
+  const n = 1 << 18;
+  const rng = new Rng(29);
+  const x = new Float32Array(n);
+  const bits = new Uint32Array(x.buffer);
+  for (let i = 0; i < n; i++) {
+    if (i % 3 === 0) bits[i] = rng.nextUint32(); // any float32 bit pattern, NaNs and subnormals included
+    else x[i] = rng.normal() * 10 ** ((i % 7) - 3);
+  }
+  x.set([NaN, Infinity, -Infinity, 0, -0, 88.7, -88.7, 745, -745, 3.4e38, -3.4e38, 1e-45], 0);
+  const values = () => {
+    const t = tf.sigmoid(tf.tensor1d(x));
+    const v = new Uint8Array(Float32Array.from(t.dataSync()).buffer);
+    t.dispose();
+    return v;
+  };
+  uninstallNativeKernels();
+  const js = values();
+  installNativeKernels();
+  assert.ok(Buffer.from(values()).equals(Buffer.from(js)), 'native sigmoid differs from the JS kernel');
+  // Gradients through it (the second-order fix recomputes sigmoid from x) match too.
+  check(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(v, tf.sigmoid(v))))(tf.tensor1d(x.subarray(12, 2000))), 'd/dx silu', 0);
+});
+
+test('SplitV and Concat along the last axis are copies of what the JS kernels give', { skip }, () => {
+  const rng = new Rng(31);
+  const x = data(rng, [2, 5, 9]);
+  for (const sizes of [[4, 5], [2, 3, 4], [9]]) {
+    sizes.forEach((_, k) => check(() => tf.split(tf.tensor3d(x, [2, 5, 9]), sizes, -1)[k], `split ${sizes} part ${k}`, 0));
+  }
+  // Another axis goes to the JS kernel.
+  check(() => tf.split(tf.tensor3d(x, [2, 5, 9]), [2, 3], 1)[1], 'split on a middle axis', 0);
+  // Concat along the last axis, narrow and wide parts, and on another axis.
+  const y = data(rng, [2, 5, 20]);
+  check(() => tf.concat([tf.tensor3d(x, [2, 5, 9]), tf.tensor3d(y, [2, 5, 20]), tf.tensor3d(x, [2, 5, 9])], -1), 'concat on the last axis', 0);
+  check(() => tf.concat([tf.tensor3d(x, [2, 5, 9]), tf.tensor3d(x, [2, 5, 9])], 0), 'concat on the first axis', 0);
+});
+
 test('the dense op of a group of runs ([R, B, k]·[R, k, n] + [R, n]): each run exactly as the op on that run alone, gradients of gradients included', { skip }, () => {
   const rng = new Rng(23);
   const [R, n, d, h] = [3, 12, 4, 24];

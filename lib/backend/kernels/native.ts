@@ -34,14 +34,16 @@ export interface NativeAddon {
   reluGrad(dy: Float32Array, y: Float32Array, out: Float32Array): void;
   denseForwardBatch(x: Float32Array, W: Float32Array, bias: Float32Array | null, out: Float32Array, runs: number, m: number, k: number, n: number, relu: boolean): void;
   sumRowsBatch(x: Float32Array, out: Float32Array, runs: number, rows: number, cols: number): void;
+  sigmoid(x: Float32Array, out: Float32Array, unsure: Int32Array): number;
   setNumThreads(n: number): void;
   numThreads(): number;
   config(): string;
 }
 
-const ABI_VERSION = 4;
+const ABI_VERSION = 5;
 const FUNCTIONS = [
-  'gemm', 'adam', 'binary', 'unary', 'reduceSum', 'denseForward', 'reluGrad', 'denseForwardBatch', 'sumRowsBatch', 'setNumThreads', 'numThreads', 'config',
+  'gemm', 'adam', 'binary', 'unary', 'reduceSum', 'denseForward', 'reluGrad', 'denseForwardBatch', 'sumRowsBatch', 'sigmoid', 'setNumThreads', 'numThreads',
+  'config',
 ] as const;
 
 /** native/build/Release/otbook_native.node, from lib/backend/kernels (tsx) or dist/backend/kernels (built). */
@@ -320,6 +322,81 @@ function makeReluGrad(addon: NativeAddon): Kernel {
   };
 }
 
+/**
+ * SplitV along the last axis (the gradient of a concatenation of features: a stochastic map's [x, z], DIOTM's
+ * [sin, cos] time embedding) as strided row copies; tfjs's cpu kernel copies such slices element by element
+ * through index arithmetic (≈ 1 µs per element). A copy: the values are those of the original kernel.
+ */
+function makeSplitV(): (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[] {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const xv = backend && f32(backend, x);
+    const rank = x.shape.length;
+    const axis = rank > 0 ? tf.util.parseAxisParam(args.attrs?.axis as number, x.shape)[0] : -1;
+    if (!backend || !xv || rank < 2 || axis !== rank - 1) return (orig('SplitV') as unknown as (a: KernelArgs) => tf.TensorInfo[])(args);
+    const width = x.shape[rank - 1];
+    const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, args.attrs?.numOrSizeSplits as number | number[], axis);
+    const rows = xv.length / Math.max(1, width);
+    let offset = 0;
+    return sizes.map((w) => {
+      const out = nativePool.take(rows * w);
+      for (let i = 0; i < rows; i++) out.set(xv.subarray(i * width + offset, i * width + offset + w), i * w);
+      offset += w;
+      return backend.makeTensorInfo([...x.shape.slice(0, -1), w], 'float32', out);
+    });
+  };
+}
+
+/** Concat along the last axis (a stochastic map's [x, z], DIOTM's [sin, cos] embedding): row-wise copies. */
+function makeConcat(): Kernel {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const xs = args.inputs as unknown as tf.TensorInfo[];
+    const rank = xs[0]?.shape.length ?? 0;
+    const values = backend ? xs.map((t) => f32(backend, t)) : [];
+    const axis = rank > 0 ? tf.util.parseAxisParam(args.attrs?.axis as number, xs[0].shape)[0] : -1;
+    const lead = xs[0]?.shape.slice(0, -1) ?? [];
+    const same = xs.every((t) => t.shape.length === rank && tf.util.arraysEqual(t.shape.slice(0, -1), lead));
+    if (!backend || xs.length < 2 || rank < 2 || axis !== rank - 1 || !same || values.some((v) => !v)) return orig('Concat')(args);
+    const widths = xs.map((t) => t.shape[rank - 1]);
+    const total = widths.reduce((a, b) => a + b, 0);
+    const rows = sizeOf(lead);
+    const out = nativePool.take(rows * total);
+    let offset = 0;
+    xs.forEach((_, j) => {
+      const v = values[j] as Float32Array;
+      const w = widths[j];
+      if (w >= 16) for (let i = 0; i < rows; i++) out.set(v.subarray(i * w, (i + 1) * w), i * total + offset);
+      else for (let i = 0; i < rows; i++) for (let c = 0; c < w; c++) out[i * total + offset + c] = v[i * w + c];
+      offset += w;
+    });
+    return backend.makeTensorInfo([...lead, total], 'float32', out);
+  };
+}
+
+/**
+ * Sigmoid with exactly the values of tfjs's JS kernel (1 / (1 + Math.exp(−x)) in double, stored as float32): C
+ * computes every element whose float32 rounding is certain whatever the last bits of exp (see the addon), and
+ * the few it cannot vouch for are computed here with Math.exp itself. Smooth networks (SiLU: DIOTM) spend most of
+ * their step in this kernel otherwise.
+ */
+const SIGMOID_UNSURE = new Int32Array(4096);
+
+function makeSigmoid(addon: NativeAddon): Kernel {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const xv = backend && f32(backend, x);
+    if (!backend || !xv) return orig('Sigmoid')(args);
+    const out = nativePool.take(xv.length);
+    const unsure = addon.sigmoid(xv, out, SIGMOID_UNSURE);
+    if (unsure < 0) for (let i = 0; i < xv.length; i++) out[i] = 1 / (1 + Math.exp(-xv[i]));
+    else for (let k = 0; k < unsure; k++) out[SIGMOID_UNSURE[k]] = 1 / (1 + Math.exp(-xv[SIGMOID_UNSURE[k]]));
+    return backend.makeTensorInfo(x.shape.slice(), 'float32', out);
+  };
+}
+
 function makeAdam(addon: NativeAddon): AdamKernelFunc {
   return ({ inputs, backend, attrs }) => {
     const b = asCpuBackend(backend);
@@ -362,6 +439,9 @@ export function installNativeKernels(options: { pool?: boolean } = {}): boolean 
   replaceKernel(DENSE_KERNEL, 'cpu', makeDense(addon) as unknown as tf.KernelFunc);
   replaceKernel(RELU_GRAD_KERNEL, 'cpu', makeReluGrad(addon) as unknown as tf.KernelFunc);
   replaceKernel(SUM_ROWS_KERNEL, 'cpu', makeSumRows(addon) as unknown as tf.KernelFunc);
+  replaceKernel('SplitV', 'cpu', makeSplitV() as unknown as tf.KernelFunc);
+  replaceKernel('Concat', 'cpu', makeConcat() as unknown as tf.KernelFunc);
+  replaceKernel('Sigmoid', 'cpu', makeSigmoid(addon) as unknown as tf.KernelFunc);
   registerDenseGradient();
   installAdamKernel('cpu', makeAdam(addon), 'native');
   installed = true;
@@ -374,6 +454,9 @@ export function uninstallNativeKernels(): void {
   restoreKernel(DENSE_KERNEL, 'cpu');
   restoreKernel(RELU_GRAD_KERNEL, 'cpu');
   restoreKernel(SUM_ROWS_KERNEL, 'cpu');
+  restoreKernel('SplitV', 'cpu');
+  restoreKernel('Concat', 'cpu');
+  restoreKernel('Sigmoid', 'cpu');
   uninstallAdamKernel('cpu');
   installed = false;
 }
