@@ -87,7 +87,8 @@ function gradsAndTerms(loss: () => LossTerms, vars: tf.Variable[]): { grads: tf.
   const { value, grads } = tf.variableGrads(() => {
     const t = loss();
     kept = { total: tf.keep(t.total), terms: Object.fromEntries(Object.entries(t.terms).map(([k, v]) => [k, tf.keep(v)])) };
-    return tf.sum(t.total);
+    // One run: its loss itself (a reshape, cheaper than a sum and its gradient; the same numbers).
+    return t.total.size === 1 ? tf.reshape(t.total, []) : tf.sum(t.total);
   }, vars);
   value.dispose();
   return { grads, terms: kept as unknown as LossTerms };
