@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { selectBackend } from '../backend';
 import { resolveData } from './data';
 import type { Scale } from './scale';
@@ -59,7 +60,9 @@ function shapeKey(c: TrainConfig): string {
 
 /**
  * Milliseconds per outer iteration of a group of `runs` runs built from these configurations (repeated with
- * other seeds where there are fewer), after warm-up.
+ * other seeds where there are fewer), after warm-up: the CPU time this process spends (all its threads; one BLAS
+ * thread by default), which is the wall time on a free core and, unlike wall time, does not depend on what else
+ * the machine runs. The median of at least 3 timed iterations.
  */
 export async function timeGroup(configs: readonly TrainConfig[], runs: number): Promise<number> {
   const group = Array.from({ length: runs }, (_, r) => {
@@ -70,15 +73,22 @@ export async function timeGroup(configs: readonly TrainConfig[], runs: number): 
   const opts = loopOptions(group);
   const stepper = createStepper(method, group.map((c, r) => ({ source: pairs[r].source, target: pairs[r].target, seed: c.seed })), opts);
   try {
-    stepper.outer();
-    stepper.outer();
+    // Warm-up: the first iterations of a process pay for compilation and allocation (2 at least, up to 10 while
+    // they take under 0.5 s of CPU in all).
+    const w0 = process.cpuUsage();
+    for (let k = 0; k < 10; k++) {
+      stepper.outer();
+      const c = process.cpuUsage(w0);
+      if (k >= 1 && c.user + c.system > 500_000) break;
+    }
     const times: number[] = [];
     const t0 = performance.now();
     // At least 3 timed iterations; more while they take under 2 s in all (at most 8).
     while (times.length < 3 || (times.length < 8 && performance.now() - t0 < 2000)) {
-      const s = performance.now();
+      const s = process.cpuUsage();
       stepper.outer();
-      times.push(performance.now() - s);
+      const c = process.cpuUsage(s);
+      times.push((c.user + c.system) / 1000);
     }
     times.sort((p, q) => p - q);
     return times[times.length >> 1];
@@ -209,8 +219,9 @@ export function formatEstimate(e: Estimate): string {
     ];
   });
   const groups = e.shapes.reduce((s, p) => s + p.groups.length, 0);
+  const load = loadavg()[0];
   return [
-    `otbook run ${e.experiment} --scale ${e.scale}: ${e.cells} cells in ${groups} group${groups === 1 ? '' : 's'} of batched runs, timings measured now on this machine (backend ${e.backend}):`,
+    `otbook run ${e.experiment} --scale ${e.scale}: ${e.cells} cells in ${groups} group${groups === 1 ? '' : 's'} of batched runs, CPU time measured now on this machine (backend ${e.backend}; load average ${load.toFixed(1)} on ${cpus().length} cores: wall time is longer while other processes hold the cores):`,
     ...rows,
     `  total training time, one process: ${duration(e.totalSeconds)}${e.jobs > 1 ? `; --jobs ${e.jobs}: at best ${duration(e.totalSeconds / e.jobs)} if ${e.jobs} cores are free` : '; with N machines or --jobs N, at best about 1/N of that'} (evaluation adds a few seconds per cell)`,
     `  cells (for --cells): ${e.ids.join(',')}`,

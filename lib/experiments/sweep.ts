@@ -144,7 +144,8 @@ async function planSweep(cells: readonly Cell[], out: string, jobs: number, log:
   const shapes = await planGroups(open, { jobs, measure: open.length > 1 && process.env.OTBOOK_GROUP_SIZE === undefined });
   const grouped = shapes.flatMap((p) => p.groups.map((g) => [...g]));
   for (const p of shapes) {
-    if (p.groups.some((g) => g.length > 1)) log(`batched runs: ${p.key}: ${p.groups.map((g) => g.length).join(' + ')} runs (measured: ${p.timings.map((t) => `${t.runs} → ${t.msPerOuter.toFixed(1)} ms/outer`).join(', ')})`);
+    const why = p.timings.length ? `measured: ${p.timings.map((t) => `${t.runs} → ${t.msPerOuter.toFixed(1)} ms/outer`).join(', ')}` : 'size set by OTBOOK_GROUP_SIZE';
+    if (p.groups.some((g) => g.length > 1)) log(`batched runs: ${p.key}: ${p.groups.map((g) => g.length).join(' + ')} runs (${why})`);
   }
   const inGroups = new Set(grouped.flat().map((c) => c.id));
   return [...cells.filter((c) => !inGroups.has(c.id)).map((c) => [c]), ...grouped];
