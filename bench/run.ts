@@ -8,9 +8,13 @@
  *   npx tsx bench/run.ts [--quick] [--configs 2x256,16x1024] [--reps N] [--no-torch] [--profile]
  *                        [--blas-threads 1,2] [--pure-cpu] [--impls standin,standin+fusedAdam]
  *                        [--variants wasm,wasm+patches,cpu+native,cpu] [--out FILE]
+ *                        [--no-batched | --batched-only] [--group-sizes 1,3,8,24]
+ *
+ * Then batched runs (bench/batched.ts): time per run against the group size R, beside PyTorch.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { benchConfig, configName, CONFIGS, type BenchConfig } from './configs';
@@ -21,6 +25,7 @@ import { profileKernels } from './profile';
 import type { BenchImpl } from './standin';
 import type { NotebookRun } from '../lib/book/records';
 import { variants, type Variant } from './variants';
+import { formatBatched, runBatchedBenchmark, type BatchedRow } from './batched';
 
 interface Options {
   quick: boolean;
@@ -34,6 +39,8 @@ interface Options {
   variants: string[] | null;
   out: string;
   python: string;
+  batched: 'yes' | 'no' | 'only';
+  groupSizes: number[] | null;
 }
 
 function usage(msg: string): never {
@@ -45,6 +52,7 @@ function parseArgs(argv: string[]): Options {
   const o: Options = {
     quick: false, configs: [...CONFIGS], reps: 0, torch: true, profile: false, blasThreads: [1, 2], pureCpu: false,
     impls: null, variants: null, out: path.join(__dirname, 'results.json'), python: process.env.OTBOOK_PYTHON ?? '/usr/bin/python3',
+    batched: 'yes', groupSizes: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -58,6 +66,9 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--impls') o.impls = val().split(',');
     else if (a === '--variants') o.variants = val().split(',');
     else if (a === '--blas-threads') o.blasThreads = val().split(',').map(Number);
+    else if (a === '--no-batched') o.batched = 'no';
+    else if (a === '--batched-only') o.batched = 'only';
+    else if (a === '--group-sizes') o.groupSizes = val().split(',').map(Number);
     else if (a === '--configs') {
       o.configs = val().split(',').map((s) => {
         const m = /^(\d+)x(\d+)$/.exec(s);
@@ -133,65 +144,80 @@ async function main(): Promise<void> {
     if (await v.activate()) vs.push(v);
     else process.stderr.write(`bench: variant ${v.name} (threads ${v.threads}) not available here, skipped\n`);
   }
-  const samples = new Map<string, { row: Omit<Row, 'ms_per_outer_median' | 'ratio_vs_torch' | 'repeat_medians'>; ms: number[] }>();
-  const add = (row: Omit<Row, 'ms_per_outer_median' | 'ratio_vs_torch' | 'repeat_medians'>, ms: number): void => {
-    const k = `${row.config}|${row.impl}|${row.backend}|${row.threads}`;
-    const e = samples.get(k) ?? { row, ms: [] };
-    e.ms.push(ms);
-    samples.set(k, e);
-  };
-  let seed = 1;
-  for (let rep = 0; rep < o.reps; rep++) {
-    for (const cfg of o.configs) {
-      const config = configName(cfg);
-      if (o.torch) {
-        for (const threads of [1, 2]) {
-          const ms = torchBlock(o, cfg, threads);
-          if (ms !== null) add({ config, impl: 'torch', backend: 'pytorch-cpu', threads }, ms);
+  const load0 = loadavg();
+  let steps: Row[] = [];
+  if (o.batched !== 'only') {
+    const samples = new Map<string, { row: Omit<Row, 'ms_per_outer_median' | 'ratio_vs_torch' | 'repeat_medians'>; ms: number[] }>();
+    const add = (row: Omit<Row, 'ms_per_outer_median' | 'ratio_vs_torch' | 'repeat_medians'>, ms: number): void => {
+      const k = `${row.config}|${row.impl}|${row.backend}|${row.threads}`;
+      const e = samples.get(k) ?? { row, ms: [] };
+      e.ms.push(ms);
+      samples.set(k, e);
+    };
+    let seed = 1;
+    for (let rep = 0; rep < o.reps; rep++) {
+      for (const cfg of o.configs) {
+        const config = configName(cfg);
+        if (o.torch) {
+          for (const threads of [1, 2]) {
+            const ms = torchBlock(o, cfg, threads);
+            if (ms !== null) add({ config, impl: 'torch', backend: 'pytorch-cpu', threads }, ms);
+          }
         }
-      }
-      for (const v of vs) {
-        await v.activate();
-        for (const impl of impls) {
-          // The fused-Adam stand-in on a variant without the kernel is the plain stand-in again.
-          if (impl.name.includes('fusedAdam') && !v.fusedAdam) continue;
-          const runner = impl.create(cfg, seed++);
-          try {
-            if (o.profile) {
-              runner.outer();
-              const c0 = process.cpuUsage();
-              const prof = profileKernels(() => runner.outer());
-              const c1 = process.cpuUsage(c0);
-              const total = prof.reduce((s, p) => s + p.cpuMs, 0);
-              process.stdout.write(`profile ${config} ${impl.name} ${v.name}/${v.threads}: ${((c1.user + c1.system) / 1000).toFixed(1)} cpu-ms per outer, ${total.toFixed(1)} in kernels\n`);
-              for (const p of [...prof].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 12)) {
-                process.stdout.write(`  ${p.kernel.padEnd(20)} ${p.cpuMs.toFixed(1).padStart(8)} cpu-ms ${p.ms.toFixed(1).padStart(8)} ms ${String(p.calls).padStart(6)} calls\n`);
+        for (const v of vs) {
+          await v.activate();
+          for (const impl of impls) {
+            // The fused-Adam stand-in on a variant without the kernel is the plain stand-in again.
+            if (impl.name.includes('fusedAdam') && !v.fusedAdam) continue;
+            const runner = impl.create(cfg, seed++);
+            try {
+              if (o.profile) {
+                runner.outer();
+                const c0 = process.cpuUsage();
+                const prof = profileKernels(() => runner.outer());
+                const c1 = process.cpuUsage(c0);
+                const total = prof.reduce((s, p) => s + p.cpuMs, 0);
+                process.stdout.write(`profile ${config} ${impl.name} ${v.name}/${v.threads}: ${((c1.user + c1.system) / 1000).toFixed(1)} cpu-ms per outer, ${total.toFixed(1)} in kernels\n`);
+                for (const p of [...prof].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 12)) {
+                  process.stdout.write(`  ${p.kernel.padEnd(20)} ${p.cpuMs.toFixed(1).padStart(8)} cpu-ms ${p.ms.toFixed(1).padStart(8)} ms ${String(p.calls).padStart(6)} calls\n`);
+                }
               }
+              const ms = timeBlock(runner, o.quick);
+              add({ config, impl: impl.name, backend: v.name, threads: v.threads }, ms);
+              process.stderr.write(`  ${config} ${impl.name} ${v.name}/${v.threads}: ${ms.toFixed(1)} ms\n`);
+            } finally {
+              runner.dispose();
             }
-            const ms = timeBlock(runner, o.quick);
-            add({ config, impl: impl.name, backend: v.name, threads: v.threads }, ms);
-            process.stderr.write(`  ${config} ${impl.name} ${v.name}/${v.threads}: ${ms.toFixed(1)} ms\n`);
-          } finally {
-            runner.dispose();
           }
         }
       }
     }
+    const steps: Row[] = [...samples.values()].map(({ row, ms }) => ({ ...row, ms_per_outer_median: median(ms), ratio_vs_torch: null, repeat_medians: ms }));
+    for (const r of steps) {
+      const torch = steps.filter((t) => t.impl === 'torch' && t.config === r.config).map((t) => t.ms_per_outer_median);
+      r.ratio_vs_torch = torch.length ? r.ms_per_outer_median / Math.min(...torch) : null;
+    }
+    const header = `${'config'.padEnd(12)} ${'impl'.padEnd(18)} ${'backend'.padEnd(13)} thr  ${'ms/outer'.padStart(9)}  vs torch`;
+    process.stdout.write(`\n${header}\n${'-'.repeat(header.length)}\n`);
+    for (const r of steps) {
+      const ratio = r.ratio_vs_torch === null ? '     -' : `${r.ratio_vs_torch.toFixed(2).padStart(6)}×`;
+      process.stdout.write(`${r.config.padEnd(12)} ${r.impl.padEnd(18)} ${r.backend.padEnd(13)} ${String(r.threads).padStart(3)}  ${r.ms_per_outer_median.toFixed(1).padStart(9)}  ${ratio}\n`);
+    }
+    process.stdout.write(`(ratio: ours / the faster of torch's 1- and 2-thread runs; ${o.reps} repeat(s), tfjs-core ${tf.version_core})\n`);
   }
-  const rows: Row[] = [...samples.values()].map(({ row, ms }) => ({ ...row, ms_per_outer_median: median(ms), ratio_vs_torch: null, repeat_medians: ms }));
-  for (const r of rows) {
-    const torch = rows.filter((t) => t.impl === 'torch' && t.config === r.config).map((t) => t.ms_per_outer_median);
-    r.ratio_vs_torch = torch.length ? r.ms_per_outer_median / Math.min(...torch) : null;
+  let batched: BatchedRow[] = [];
+  if (o.batched !== 'no') {
+    // Batched runs on the cpu backend with the native kernels, 1 BLAS thread (the sweeps' setting).
+    const native = vs.find((v) => v.name === 'cpu+native' && v.threads === 1) ?? variants({ blasThreads: [1], pureCpu: false }).find((v) => v.name === 'cpu+native');
+    if (native && (await native.activate())) {
+      process.stderr.write('batched runs (bench/batched.ts):\n');
+      batched = await runBatchedBenchmark({ quick: o.quick, torch: o.torch, python: o.python, sizes: o.groupSizes ?? undefined });
+      process.stdout.write(`\n${formatBatched(batched)}`);
+    } else process.stderr.write('bench: batched runs need the native kernels (cpu+native); skipped\n');
   }
-  const header = `${'config'.padEnd(12)} ${'impl'.padEnd(18)} ${'backend'.padEnd(13)} thr  ${'ms/outer'.padStart(9)}  vs torch`;
-  process.stdout.write(`\n${header}\n${'-'.repeat(header.length)}\n`);
-  for (const r of rows) {
-    const ratio = r.ratio_vs_torch === null ? '     -' : `${r.ratio_vs_torch.toFixed(2).padStart(6)}×`;
-    process.stdout.write(`${r.config.padEnd(12)} ${r.impl.padEnd(18)} ${r.backend.padEnd(13)} ${String(r.threads).padStart(3)}  ${r.ms_per_outer_median.toFixed(1).padStart(9)}  ${ratio}\n`);
-  }
-  process.stdout.write(`(ratio: ours / the faster of torch's 1- and 2-thread runs; ${o.reps} repeat(s), tfjs-core ${tf.version_core})\n`);
-  writeFileSync(o.out, `${JSON.stringify(rows.map(({ repeat_medians, ...r }) => ({ ...r, repeat_medians })), null, 2)}\n`);
-  process.stdout.write(`wrote ${path.relative(process.cwd(), o.out)}\n`);
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model, loadavgBefore: load0, loadavgAfter: loadavg() };
+  writeFileSync(o.out, `${JSON.stringify({ machine, steps: steps.map(({ repeat_medians, ...r }) => ({ ...r, repeat_medians })), batched }, null, 2)}\n`);
+  process.stdout.write(`wrote ${path.relative(process.cwd(), o.out)} (load average before ${load0.map((l) => l.toFixed(1)).join('/')}, after ${machine.loadavgAfter.map((l) => l.toFixed(1)).join('/')} on ${machine.cpus} cores)\n`);
   if (o.torch) {
     // Exact OT (lib/ot) against SciPy's linear_sum_assignment on the same instances (bench/ot/).
     process.stdout.write('\n');

@@ -21,11 +21,10 @@ export const SOLVER: BenchImpl = {
     );
     // The book's workload: the App. E.1 One-to-Many pair at this dimension.
     const { source, target } = getPair('one-to-many', { dim: cfg.d });
-    const stepper = createStepper(method, source, target, {
+    const stepper = createStepper(method, [{ source, target, seed }], {
       innerSteps: cfg.kT,
       batchSize: cfg.batch,
       adam: { lr: cfg.lr, betas: [cfg.beta1, cfg.beta2], eps: cfg.epsilon },
-      seed,
     });
     return {
       outer: () => stepper.outer(),

@@ -12,10 +12,11 @@ is imported. Prints one JSON object per configuration on stdout.
 """
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
+
+from torch_common import import_torch, otm_outer
 
 
 def parse():
@@ -34,19 +35,9 @@ def parse():
 
 def main():
     args = parse()
-    os.environ["OMP_NUM_THREADS"] = "1"
-    os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
-    import torch  # noqa: E402  (after the thread variables)
-
-    torch.set_num_threads(1)
-    torch.manual_seed(args.seed)
+    torch = import_torch(args.threads, args.seed)
     for spec in args.configs.split(","):
         d, h = (int(s) for s in spec.split("x"))
-        alpha = 0.01 if d == 256 else 1.0  # App. E.1
-        T = torch.nn.Sequential(torch.nn.Linear(d, h), torch.nn.ReLU(), torch.nn.Linear(h, d))
-        V = torch.nn.Sequential(torch.nn.Linear(d, h), torch.nn.ReLU(), torch.nn.Linear(h, 1))
-        opt_t = torch.optim.Adam(T.parameters(), lr=1e-4, betas=(0.0, 0.9))
-        opt_v = torch.optim.Adam(V.parameters(), lr=1e-4, betas=(0.0, 0.9))
         xs = [torch.randn(args.batch, d) for _ in range(args.pool)]
         ys = [torch.randn(args.batch, d) + 1.0 for _ in range(args.pool)]
         k = [0]
@@ -55,22 +46,7 @@ def main():
             k[0] += 1
             return pool[k[0] % len(pool)]
 
-        def outer():
-            x, y = batch(xs), batch(ys)
-            with torch.no_grad():
-                tx = T(x)
-            loss_v = V(tx).mean() - V(y).mean()
-            opt_v.zero_grad(set_to_none=True)
-            loss_v.backward()
-            opt_v.step()
-            for _ in range(args.kt):
-                x = batch(xs)
-                tx = T(x)
-                loss_t = (alpha * (x - tx).pow(2).sum(1) - V(tx).squeeze(1)).mean()
-                opt_t.zero_grad(set_to_none=True)
-                loss_t.backward()
-                opt_t.step()
-
+        outer = otm_outer(torch, d, h, args.kt, lambda: batch(xs), lambda: batch(ys))
         for _ in range(args.warmup):
             outer()
         medians = []

@@ -155,6 +155,113 @@ static napi_value dense_forward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* denseForwardBatch(x, W, bias|null, out, runs, m, k, n, relu): denseForward for each of `runs` independent
+ * layers in one call: x [runs, m, k], W [runs, k, n], bias [runs, n], out [runs, m, n], all row-major. Run r's
+ * block is computed by exactly the calls denseForward makes for it alone (one sgemm, then bias and ReLU), so a
+ * run's result does not depend on the other runs of its group. */
+static napi_value dense_forward_batch(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  f32_t x, w, b, out;
+  int64_t runs, m, k, n;
+  bool relu;
+  if (!get_f32(env, argv[0], &x) || !get_f32(env, argv[1], &w) || !get_f32_opt(env, argv[2], &b) ||
+      !get_f32(env, argv[3], &out) || !get_i64(env, argv[4], &runs) || !get_i64(env, argv[5], &m) ||
+      !get_i64(env, argv[6], &k) || !get_i64(env, argv[7], &n) || !get_bool(env, argv[8], &relu))
+    return throw_type(env, "denseForwardBatch(x, W, bias, out, runs, m, k, n, relu): bad argument");
+  if (runs < 0 || m < 0 || k < 0 || n < 0) return throw_type(env, "denseForwardBatch: negative size");
+  const size_t sx = (size_t)(m * k), sw = (size_t)(k * n), so = (size_t)(m * n);
+  if (x.length != sx * (size_t)runs || w.length != sw * (size_t)runs || out.length != so * (size_t)runs ||
+      (b.data && b.length != (size_t)(n * runs)))
+    return throw_type(env, "denseForwardBatch: operand length mismatch");
+  if (m == 0 || n == 0) return NULL;
+  for (int64_t r = 0; r < runs; r++) {
+    float* o = out.data + (size_t)r * so;
+    if (k == 0)
+      memset(o, 0, so * sizeof(float));
+    else
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)m, (blasint)n, (blasint)k, 1.0f,
+                  x.data + (size_t)r * sx, (blasint)k, w.data + (size_t)r * sw, (blasint)n, 0.0f, o, (blasint)n);
+    bias_relu(o, b.data ? b.data + (size_t)(r * n) : NULL, m, n, relu);
+  }
+  return NULL;
+}
+
+/* sumRowsBatch(x, out, runs, rows, cols): out[r, j] = Σ_i x[r, i, j], x [runs, rows, cols], out [runs, cols]. Each
+ * run's sums are accumulated in float in row order, exactly as reduceSum's leading reduction does for one run
+ * (a dense layer's bias gradient): so a run's bias gradient is the same alone and in a group. */
+static napi_value sum_rows_batch(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  f32_t x, o;
+  int64_t runs, rows, cols;
+  if (!get_f32(env, argv[0], &x) || !get_f32(env, argv[1], &o) || !get_i64(env, argv[2], &runs) ||
+      !get_i64(env, argv[3], &rows) || !get_i64(env, argv[4], &cols))
+    return throw_type(env, "sumRowsBatch(x, out, runs, rows, cols): bad argument");
+  if (runs < 0 || rows < 0 || cols < 0 || x.length != (size_t)(runs * rows * cols) || o.length != (size_t)(runs * cols))
+    return throw_type(env, "sumRowsBatch: bad shape");
+  for (int64_t r = 0; r < runs; r++) {
+    float* restrict O = o.data + (size_t)(r * cols);
+    const float* X = x.data + (size_t)(r * rows * cols);
+    memset(O, 0, (size_t)cols * sizeof(float));
+    for (int64_t i = 0; i < rows; i++) {
+      const float* row = X + (size_t)(i * cols);
+      for (int64_t j = 0; j < cols; j++) O[j] += row[j];
+    }
+  }
+  return NULL;
+}
+
+/* sigmoid(x, out, unsure): out[i] = (float)(1 / (1 + exp(-x[i]))) computed in double, the expression of tfjs's
+ * JS kernel, whose exp is V8's Math.exp (faithful: < 1 ulp). The C library's exp is within a few ulps of the true
+ * value too, and so is our double result of V8's; the float32 rounding of the JS result is therefore the same as ours
+ * unless ours lies within a margin (2^-44 relative, hundreds of ulps) of a float32 rounding boundary. Such elements
+ * (a fraction of about 2^-20), and NaN, are listed in `unsure` for the caller to compute with Math.exp itself, so
+ * that the result is bit for bit the JS kernel's whatever the last bits of our exp. Returns how many were listed,
+ * or -1 when more than unsure.length (the caller then computes everything). */
+
+/* o[i] = the float32 rounding of c = 1 / (1 + exp(−x[i])) in double, and flag[i] ≠ 0 where that rounding is not
+ * certain (c within the margin of a float32 boundary, or x NaN). Two loops without branches: compilers vectorise
+ * them (GCC calls glibc's vector exp, libmvec, within 4 ulp: far inside the margin). */
+static __attribute__((noinline)) void sigmoid_block(const float* restrict x, float* restrict o, int32_t* restrict flag, size_t n) {
+  double c[1024];
+  for (size_t i = 0; i < n; i++) {
+    c[i] = 1.0 / (1.0 + exp(-(double)x[i]));
+    o[i] = (float)c[i];
+  }
+  for (size_t i = 0; i < n; i++) {
+    const double margin = fabs(c[i]) * 0x1p-44 + 0x1p-1000;
+    flag[i] = (x[i] != x[i]) | ((float)(c[i] - margin) != o[i]) | ((float)(c[i] + margin) != o[i]);
+  }
+}
+
+static __attribute__((noinline)) int64_t sigmoid_loop(const float* restrict x, float* restrict o, size_t n, int32_t* restrict unsure, size_t cap) {
+  int32_t flag[1024];
+  size_t count = 0;
+  for (size_t s = 0; s < n; s += 1024) {
+    const size_t m = n - s < 1024 ? n - s : 1024;
+    sigmoid_block(x + s, o + s, flag, m);
+    for (size_t i = 0; i < m; i++) {
+      if (flag[i]) {
+        if (count == cap) return -1;
+        unsure[count++] = (int32_t)(s + i);
+      }
+    }
+  }
+  return (int64_t)count;
+}
+
+static napi_value sigmoid(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  f32_t x, out;
+  const int32_t* unsure_c;
+  size_t cap;
+  if (!get_f32(env, argv[0], &x) || !get_f32(env, argv[1], &out) || !get_i32_opt(env, argv[2], &unsure_c, &cap) || !unsure_c)
+    return throw_type(env, "sigmoid(x, out, unsure): bad argument");
+  if (x.length != out.length || x.length > 0x7fffffff) return throw_type(env, "sigmoid: length mismatch");
+  napi_value r;
+  napi_create_int64(env, sigmoid_loop(x.data, out.data, x.length, (int32_t*)unsure_c, cap), &r);
+  return r;
+}
+
 /* reluGrad(dy, y, out): out = dy · step(y), the gradient of a ReLU from its output y (y > 0 exactly where its
  * input was), one pass instead of Step then Multiply; NaN in y propagates as it does through those two kernels. */
 static __attribute__((noinline)) void relu_grad_loop(const float* restrict dy, const float* restrict y, float* restrict o, size_t n) {
@@ -373,6 +480,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"unary", NULL, unary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"denseForward", NULL, dense_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"denseForwardBatch", NULL, dense_forward_batch, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sumRowsBatch", NULL, sum_rows_batch, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sigmoid", NULL, sigmoid, NULL, NULL, NULL, napi_enumerable, NULL},
       {"reduceSum", NULL, reduce_sum, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setNumThreads", NULL, set_num_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"numThreads", NULL, num_threads, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -380,7 +490,7 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   napi_value version;
-  napi_create_int32(env, 3, &version);
+  napi_create_int32(env, 5, &version);
   napi_set_named_property(env, exports, "abiVersion", version);
   return exports;
 }

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 export const LAYERS: ReadonlyArray<{ readonly name: string; readonly members: readonly string[] }> = [
-  { name: 'ground', members: ['errors.ts', 'points.ts', 'linalg.ts', 'paths.ts', 'versions.ts', 'random', 'backend'] },
+  { name: 'ground', members: ['errors.ts', 'points.ts', 'linalg.ts', 'paths.ts', 'versions.ts', 'runs.ts', 'random', 'backend'] },
   { name: 'model', members: ['data', 'costs', 'nets', 'schedules'] },
   { name: 'solve', members: ['solvers', 'metrics', 'ot'] },
   { name: 'experiment', members: ['experiments'] },

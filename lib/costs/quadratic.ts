@@ -14,27 +14,35 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../errors';
+import { perRunOperand, type PerRun } from '../runs';
 
-function checkAlpha(alpha: number): void {
-  if (!(alpha > 0) || !Number.isFinite(alpha)) throw new UserError(`quadratic cost: alpha must be a finite number > 0, got ${alpha}`);
-}
-
-function checkShapes(x: tf.Tensor, y: tf.Tensor): void {
-  if (x.rank !== 2 || y.rank !== 2 || x.shape[0] !== y.shape[0] || x.shape[1] !== y.shape[1]) {
-    throw new UserError(`quadratic cost: x and y must both be [B, d] with equal shapes, got [${x.shape}] and [${y.shape}]`);
+function checkAlpha(alpha: PerRun): void {
+  for (const a of typeof alpha === 'number' ? [alpha] : alpha) {
+    if (!(a > 0) || !Number.isFinite(a)) throw new UserError(`quadratic cost: alpha must be a finite number > 0, got ${a}`);
   }
 }
 
-/** α‖x_i − y_i‖² for each row i: [B]. */
-export function quadraticCostPerSample(x: tf.Tensor2D, y: tf.Tensor2D, alpha = 1): tf.Tensor1D {
-  checkAlpha(alpha);
-  checkShapes(x, y);
-  return tf.tidy(() => tf.mul(tf.sum(tf.square(tf.sub(x, y)), 1), alpha) as tf.Tensor1D);
+function checkShapes(x: tf.Tensor, y: tf.Tensor): void {
+  if (x.rank < 2 || !tf.util.arraysEqual(x.shape, y.shape)) {
+    throw new UserError(`quadratic cost: x and y must both be [B, d] (or [R, B, d] for R runs) with equal shapes, got [${x.shape}] and [${y.shape}]`);
+  }
 }
 
-/** (1/B) Σ_i α‖x_i − y_i‖²: a scalar (the batch estimate of E c(x, T(x))). */
-export function quadraticCostMean(x: tf.Tensor2D, y: tf.Tensor2D, alpha = 1): tf.Scalar {
+/** α‖x_i − y_i‖² for each row i: [B] (or [R, B] for R runs, α one per run or shared). */
+export function quadraticCostPerSample<T extends tf.Tensor2D | tf.Tensor3D>(x: T, y: T, alpha: PerRun = 1): tf.Tensor {
   checkAlpha(alpha);
   checkShapes(x, y);
-  return tf.tidy(() => tf.mul(tf.mean(tf.sum(tf.square(tf.sub(x, y)), 1)), alpha) as tf.Scalar);
+  return tf.tidy(() => tf.mul(tf.sum(tf.square(tf.sub(x, y)), -1), perRunOperand(alpha, x.rank - 1)));
+}
+
+/**
+ * (1/B) Σ_i α‖x_i − y_i‖², the batch estimate of E c(x, T(x)): a scalar for [B, d], or one per run [R] for
+ * [R, B, d].
+ */
+export function quadraticCostMean(x: tf.Tensor2D, y: tf.Tensor2D, alpha?: number): tf.Scalar;
+export function quadraticCostMean(x: tf.Tensor3D, y: tf.Tensor3D, alpha?: PerRun): tf.Tensor1D;
+export function quadraticCostMean(x: tf.Tensor2D | tf.Tensor3D, y: tf.Tensor2D | tf.Tensor3D, alpha: PerRun = 1): tf.Tensor {
+  checkAlpha(alpha);
+  checkShapes(x, y);
+  return tf.tidy(() => tf.mul(tf.mean(tf.sum(tf.square(tf.sub(x, y)), -1), -1), perRunOperand(alpha, x.rank - 2)));
 }

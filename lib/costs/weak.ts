@@ -7,30 +7,37 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../errors';
+import { mapPerRun, perRunOperand, sharedTest, type PerRun } from '../runs';
 
-function check(x: tf.Tensor, draws: tf.Tensor, gamma: number): number {
-  if (!Number.isFinite(gamma) || gamma < 0) throw new UserError(`weak cost: gamma must be a finite number ≥ 0, got ${gamma}`);
-  if (x.rank !== 2 || draws.rank !== 3 || draws.shape[0] !== x.shape[0] || draws.shape[2] !== x.shape[1]) {
-    throw new UserError(`weak cost: x must be [B, d] and draws [B, Z, d] with the same B and d, got [${x.shape}] and [${draws.shape}]`);
+function check(x: tf.Tensor, draws: tf.Tensor, gamma: PerRun): number {
+  for (const g of typeof gamma === 'number' ? [gamma] : gamma) {
+    if (!Number.isFinite(g) || g < 0) throw new UserError(`weak cost: gamma must be a finite number ≥ 0, got ${g}`);
   }
-  const z = draws.shape[1] as number;
-  if (z < 2 && gamma > 0) throw new UserError(`weak cost: the unbiased variance needs Z ≥ 2 draws per x, got Z = ${z}`);
+  const lead = x.shape.slice(0, -1);
+  if (x.rank < 2 || draws.rank !== x.rank + 1 || !tf.util.arraysEqual(draws.shape.slice(0, -2), lead) || draws.shape[draws.rank - 1] !== x.shape[x.rank - 1]) {
+    throw new UserError(`weak cost: x must be [B, d] and draws [B, Z, d] (or [R, B, d] and [R, B, Z, d]) with the same B and d, got [${x.shape}] and [${draws.shape}]`);
+  }
+  const z = draws.shape[draws.rank - 2];
+  if (z < 2 && !sharedTest(gamma, (g) => g === 0, 'whether γ = 0')) throw new UserError(`weak cost: the unbiased variance needs Z ≥ 2 draws per x, got Z = ${z}`);
   return z;
 }
 
-/** C_γ(x_i, π(·|x_i)) for each row: [B]. x [B, d], draws T(x_i, z_ij) as [B, Z, d]. */
-export function gammaWeakCostPerSample(x: tf.Tensor2D, draws: tf.Tensor3D, gamma: number): tf.Tensor1D {
+/**
+ * C_γ(x_i, π(·|x_i)) for each row: [B] (or [R, B]). x [B, d], draws T(x_i, z_ij) as [B, Z, d] (or with a leading
+ * run axis, γ one per run or shared).
+ */
+export function gammaWeakCostPerSample(x: tf.Tensor, draws: tf.Tensor, gamma: PerRun): tf.Tensor {
   const z = check(x, draws, gamma);
   return tf.tidy(() => {
-    const transport = tf.mul(tf.mean(tf.sum(tf.square(tf.sub(tf.expandDims(x, 1), draws)), 2), 1), 0.5);
-    if (gamma === 0) return transport as tf.Tensor1D; // the strong cost: no variance term (Z = 1 allowed)
-    const centred = tf.sub(draws, tf.mean(draws, 1, true));
-    const variance = tf.div(tf.sum(tf.square(centred), [1, 2]), z - 1); // Σ_j unbiased Var_z T_j
-    return tf.sub(transport, tf.mul(variance, gamma / 2)) as tf.Tensor1D;
+    const transport = tf.mul(tf.mean(tf.sum(tf.square(tf.sub(tf.expandDims(x, -2), draws)), -1), -1), 0.5);
+    if (sharedTest(gamma, (g) => g === 0, 'whether γ = 0')) return transport; // the strong cost: no variance term (Z = 1 allowed)
+    const centred = tf.sub(draws, tf.mean(draws, -2, true));
+    const variance = tf.div(tf.sum(tf.square(centred), [-2, -1]), z - 1); // Σ_j unbiased Var_z T_j
+    return tf.sub(transport, tf.mul(variance, perRunOperand(mapPerRun(gamma, (g) => g / 2), x.rank - 1)));
   });
 }
 
-/** Batch mean of C_γ: a scalar. */
-export function gammaWeakCostMean(x: tf.Tensor2D, draws: tf.Tensor3D, gamma: number): tf.Scalar {
-  return tf.tidy(() => tf.mean(gammaWeakCostPerSample(x, draws, gamma)) as tf.Scalar);
+/** Batch mean of C_γ: a scalar (or one per run). */
+export function gammaWeakCostMean(x: tf.Tensor, draws: tf.Tensor, gamma: PerRun): tf.Tensor {
+  return tf.tidy(() => tf.mean(gammaWeakCostPerSample(x, draws, gamma), -1));
 }

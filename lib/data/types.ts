@@ -51,6 +51,11 @@ export interface Pair {
   readonly optimalPlan?: PlanSampler;
   /** Classifies target points into the target's modes (for mode shares). */
   readonly targetModes?: ModeClassifier;
+  /**
+   * Whether evaluation scores a map by its L2(μ_n) distance to the discrete OT map on the test samples (DIOTM
+   * Table 1's metric; its 2-D tasks, which have no closed form).
+   */
+  readonly scoredByDiscreteMap?: boolean;
   /** True for a constructed pair that stands in for data that is not present (W2 benchmark). */
   readonly isStandIn?: boolean;
   /** Caveats: non-unique maps, departures from the paper, what is an estimate. */

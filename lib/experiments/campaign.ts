@@ -234,7 +234,8 @@ export async function measureUnmeasured(cells: readonly PlannedCell[]): Promise<
   }
   for (const [k, c] of byShape) {
     const e = await estimateExperiment(getExperiment(c.experiment), c.scale, { cells: [c.cell.id] });
-    const t = e.timings[0];
+    // One run alone: the rate the campaign's one-job tiers train at.
+    const t = e.shapes[0]?.timings.find((g) => g.runs === 1);
     if (t) rates.set(k, { secondsPerIteration: t.msPerOuter / 1000, runs: 0 });
   }
   return rates;

@@ -6,9 +6,7 @@ import { costError, discreteMapL2, estimationFloor, meanTransportCost, targetErr
 import { scoreForwardMap } from '../metrics/benchmark';
 import { modeShares, type ModeShares } from '../metrics/modes';
 import { Rng } from '../random';
-import { StepContext, type Method } from '../solvers';
-import { smoothSourceAt } from '../solvers/otp';
-import { noiseSchedule } from './build';
+import { transportPoints, type TransportPlan } from '../solvers';
 import type { TrainConfig } from './config';
 
 /** Every metric of a trained run. Values the pair does not support are absent. */
@@ -44,20 +42,6 @@ export interface RunSamples {
   readonly target: number[][];
 }
 
-const CHUNK = 1024;
-
-/** Applies a method's learned plan to a cloud in chunks (one read-back per chunk, outside training). */
-export async function transportPoints(method: Method, x: PointCloud, ctx: StepContext): Promise<PointCloud> {
-  const out = new Float32Array(x.n * x.d);
-  for (let s = 0; s < x.n; s += CHUNK) {
-    const e = Math.min(x.n, s + CHUNK);
-    const t = tf.tidy(() => method.transport(tf.tensor2d(x.data.subarray(s * x.d, e * x.d), [e - s, x.d]), ctx));
-    out.set((await t.data()) as Float32Array, s * x.d);
-    t.dispose();
-  }
-  return { n: x.n, d: x.d, data: out };
-}
-
 /** The columns kept for figures: all for d ≤ 4, else the first two of x1 and of x2 (App. E.1's split). */
 export function figureColumns(d: number, plotSamples: number): number[] {
   if (d <= 4 || d * plotSamples <= 200_000) return Array.from({ length: d }, (_, i) => i);
@@ -82,11 +66,11 @@ async function pause(signal: AbortSignal | undefined): Promise<void> {
 }
 
 /**
- * Evaluates a trained method on fresh samples. The evaluation stream is seeded from the run's seed only, so
+ * Evaluates a learned plan on fresh samples. The evaluation stream is seeded from the run's seed only, so
  * every method of a cell is scored on the same source and target points (common random numbers). When
  * `signal` aborts, it stops between its steps (each exact OT is one step) by throwing the signal's reason.
  */
-export async function evaluateRun(method: Method, pair: Pair, config: TrainConfig, options: { signal?: AbortSignal } = {}): Promise<{ metrics: RunMetrics; samples: RunSamples }> {
+export async function evaluateRun(plan: TransportPlan, pair: Pair, config: TrainConfig, options: { signal?: AbortSignal } = {}): Promise<{ metrics: RunMetrics; samples: RunSamples }> {
   const { signal } = options;
   await pause(signal);
   const t0 = Date.now();
@@ -96,8 +80,8 @@ export async function evaluateRun(method: Method, pair: Pair, config: TrainConfi
   const y = pair.target.sample(n, evalRng);
   const y2 = config.eval.floor ? pair.target.sample(n, evalRng) : undefined;
   // The plan's own noise (OTP's z, a stochastic map's z) comes from a separate stream.
-  const ctx = new StepContext(new Rng(2_000_003 + config.seed), config.iterations, config.iterations);
-  const tx = await transportPoints(method, x, ctx);
+  const planRng = new Rng(2_000_003 + config.seed);
+  const tx = await transportPoints(plan, x, planRng);
   await pause(signal);
 
   const transportCost = meanTransportCost(x, tx);
@@ -113,23 +97,21 @@ export async function evaluateRun(method: Method, pair: Pair, config: TrainConfi
   if (pair.targetModes) metrics.modes = modeShares(tx, pair.targetModes);
   if ('constants' in pair && 'mapStar64' in pair) {
     const bench = pair as W2BenchmarkPair;
-    const score = await scoreForwardMap(bench, (p) => transportPoints(method, p, ctx), { rng: new Rng(3_000_003 + config.seed) });
+    const score = await scoreForwardMap(bench, (p) => transportPoints(plan, p, planRng), { rng: new Rng(3_000_003 + config.seed) });
     metrics.l2uvp = score.l2uvp;
     metrics.cos = score.cos;
     await pause(signal);
   }
-  if (config.method === 'diotm' || config.pair === 'g8g' || config.pair === 'g25g' || config.pair === 'moon-spiral' || config.pair === 'g-circles') {
-    metrics.discreteMapL2 = discreteMapL2(x, tx, y).value;
-  }
+  if (pair.scoredByDiscreteMap) metrics.discreteMapL2 = discreteMapL2(x, tx, y).value;
   metrics.evalSeconds = (Date.now() - t0) / 1000;
 
   const cols = figureColumns(pair.dim, config.eval.plotSamples);
   const k = config.eval.plotSamples;
   let smoothed: number[][] | undefined;
-  if (config.method === 'otp' && config.smoothing) {
-    const schedule = noiseSchedule(config.smoothing, config.iterations);
-    const sctx = new StepContext(new Rng(2_000_003 + config.seed), config.iterations, config.iterations);
-    const xs = tf.tidy(() => smoothSourceAt(tf.tensor2d(x.data.subarray(0, Math.min(k, n) * x.d), [Math.min(k, n), x.d]), schedule, config.iterations - 1, sctx));
+  if (plan.smoothSource) {
+    // x̃ of the first k points, with the plan's stream from its start: the x̃ their T(x̃) above was computed from.
+    const m = Math.min(k, n);
+    const xs = tf.tidy(() => (plan.smoothSource as NonNullable<TransportPlan['smoothSource']>)(tf.tensor2d(x.data.subarray(0, m * x.d), [m, x.d]), new Rng(2_000_003 + config.seed)));
     smoothed = pick({ n: xs.shape[0], d: x.d, data: (await xs.data()) as Float32Array }, k, cols);
     xs.dispose();
   }

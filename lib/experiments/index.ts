@@ -1,12 +1,12 @@
 export { validateConfigInput, validateTrainConfig, configHash, trainConfigSchema } from './config';
 export type { TrainConfig, TrainConfigInput, PotentialConfig, MapConfig, SmoothingConfig, NotConfig, DiotmConfig, EvalConfig } from './config';
 export { paperDefaults, resolveConfig, mergeConfig, scaledPeriod, describeSmoothing } from './defaults';
-export { buildRun, noiseSchedule } from './build';
-export type { BuiltRun } from './build';
+export { buildRun, buildMethod, buildGroup, buildGroupMethod, groupKey, noiseSchedule, loopOptions, trainOptions, loadRunPlan } from './build';
+export type { BuiltRun, ConfiguredLoopOptions, ConfiguredTrainOptions } from './build';
 export { empiricalSampler, resolveData, resolveSide, dataDimension } from './data';
-export { evaluateRun, transportPoints, figureColumns } from './evaluate';
+export { evaluateRun, figureColumns } from './evaluate';
 export type { RunMetrics, RunSamples } from './evaluate';
-export { runTraining, evaluateSavedRun } from './runner';
+export { runTraining, trainGroup, evaluateSavedRun } from './runner';
 export type { RunOptions, RunOutcome } from './runner';
 export { RUN_FILES, readRunConfig, readRunRecord, readExperimentMeta, ensureDirectory, lockRunFolder, openRunFolder, usableRun, withRunCheckpoint, writeJsonAtomic } from './run-folder';
 export type { RunRecord, RunLock, OpenedRun, ExperimentMeta } from './run-folder';

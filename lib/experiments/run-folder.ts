@@ -50,6 +50,8 @@ export interface RunRecord {
   /** Set when Ctrl-C stopped the evaluation after training had completed (the checkpoint is the trained one). */
   readonly interruptedIn?: 'evaluation';
   readonly trainSeconds: number;
+  /** Set when the run trained in a group of this many runs (trainGroup); trainSeconds are then the group's. */
+  readonly groupSize?: number;
   readonly configHash: string;
   readonly backend: BackendInfo;
   readonly versions: Record<string, string>;
@@ -202,7 +204,7 @@ export function readRunRecord(dir: string): RunRecord | null {
   if (typeof raw.status !== 'string' || !STATUSES.includes(raw.status)) throw bad('status');
   if (typeof raw.configHash !== 'string') throw bad('configHash');
   // The other fields are checked where present (records written by hand for tests carry only what they test).
-  for (const k of ['dim', 'seed', 'iterations', 'iterationsDone', 'divergedAt', 'resumedFrom', 'trainSeconds'] as const) if (raw[k] !== undefined && typeof raw[k] !== 'number') throw bad(k);
+  for (const k of ['dim', 'seed', 'iterations', 'iterationsDone', 'divergedAt', 'resumedFrom', 'trainSeconds', 'groupSize'] as const) if (raw[k] !== undefined && typeof raw[k] !== 'number') throw bad(k);
   if (raw.method !== undefined && typeof raw.method !== 'string') throw bad('method');
   if (!isObject(raw.backend)) throw bad('backend');
   if (raw.metrics !== undefined && (!isObject(raw.metrics) || typeof raw.metrics.dTarget !== 'number')) throw bad('metrics');

@@ -1,15 +1,15 @@
 import { join } from 'node:path';
-import { selectBackend } from '../backend';
+import { selectBackend, type BackendInfo } from '../backend';
 import { UserError } from '../errors';
-import { disposeMethod, loadWeights, train, type Progress } from '../solvers';
+import { disposeMethod, readCheckpoint, trainRuns, type LogRow, type Progress, type TrainResult, type TransportPlan } from '../solvers';
 import { versions } from '../versions';
-import { buildRun } from './build';
+import type { Pair } from '../data/types';
+import { buildGroup, loadRunPlan, loopOptions } from './build';
 import { resolveData } from './data';
 import { configHash, validateTrainConfig, type TrainConfig } from './config';
 import { evaluateRun, type RunMetrics, type RunSamples } from './evaluate';
 import { progressReporter } from './progress';
-import type { Pair } from '../data/types';
-import { RUN_FILES, checkRunCheckpoint, lockRunFolder, openRunFolder, usableRun, withRunCheckpoint, writeJsonAtomic, type RunRecord } from './run-folder';
+import { RUN_FILES, checkRunCheckpoint, lockRunFolder, openRunFolder, usableRun, withRunCheckpoint, writeJsonAtomic, type RunLock, type RunRecord } from './run-folder';
 
 export { configHash } from './config';
 export { RUN_FILES, readRunConfig, readRunRecord, writeJsonAtomic } from './run-folder';
@@ -22,8 +22,10 @@ export interface RunOptions {
   /** Label of the progress line (default: method and pair). */
   readonly label?: string;
   readonly onProgress?: (p: Progress) => void;
+  /** Each loss-log row as it is written, with the index of its run among those passed to trainGroup. */
+  readonly onLog?: (run: number, row: LogRow) => void;
   /**
-   * When it aborts, the run stops after its current iteration and writes a checkpoint ('interrupted'); during the
+   * When it aborts, the runs stop after their current iteration and write a checkpoint ('interrupted'); during the
    * evaluation after training, the evaluation stops and the trained checkpoint stays ('interrupted', interruptedIn).
    */
   readonly signal?: AbortSignal;
@@ -45,85 +47,147 @@ function isAbortOf(e: unknown, signal: AbortSignal | undefined): boolean {
 /**
  * `otbook train`: trains one configuration into DIR (config.json, loss.csv, checkpoint.bin, metrics.json,
  * samples.json), holding DIR's lock. A folder that holds a run is refused unless `resume` (continue it from its
- * checkpoint; a finished run is not retrained) or `force` (replace it). See run-folder.ts for the promises.
+ * checkpoint; a finished run is not retrained) or `force` (replace it). See run-folder.ts for the promises. It is
+ * a group of one (trainGroup).
  */
 export async function runTraining(config: TrainConfig, dir: string, options: RunOptions = {}): Promise<RunOutcome> {
+  const [outcome] = await trainGroup([{ config, dir }], options);
+  return outcome;
+}
+
+/** A run folder opened for training inside a group. */
+interface OpenRun {
+  readonly index: number;
+  readonly config: TrainConfig;
+  readonly dir: string;
+  readonly pair: Pair;
+  readonly hash: string;
+  readonly resumeFromCheckpoint: boolean;
+}
+
+/**
+ * Trains runs that share a groupKey (build.ts) as one computation (lib/runs.ts), each into its own folder in
+ * the layout of `runTraining` and under its lock: the same files, the same numbers as trained alone. Runs already
+ * ended (with `resume`) are returned as they are; runs resumed from different checkpoints train in separate groups.
+ */
+export async function trainGroup(runs: ReadonlyArray<{ readonly config: TrainConfig; readonly dir: string }>, options: RunOptions = {}): Promise<RunOutcome[]> {
   // Data first: bad input (a missing or ragged CSV, an unknown pair) is reported before anything else happens.
-  const data = resolveData(config);
-  // The folder next, before the backend loads: a path that cannot hold a run, a run that must not be replaced and a
-  // folder in use are refused at once, with one line.
-  const folder = openRunFolder(dir, config, { resume: options.resume, force: options.force });
+  const data = runs.map((r) => resolveData(r.config));
+  // The folders next, before the backend loads: a path that cannot hold a run, a run that must not be replaced and
+  // a folder in use are refused at once, with one line.
+  const locks: RunLock[] = [];
   try {
-    if (folder.finished) return { record: folder.finished, kept: true };
-    return await trainAndEvaluate(config, dir, data, folder.resumeFromCheckpoint, options);
+    const outcomes: Array<RunOutcome | undefined> = new Array(runs.length);
+    const open: OpenRun[] = [];
+    runs.forEach((r, index) => {
+      const folder = openRunFolder(r.dir, r.config, { resume: options.resume, force: options.force });
+      locks.push(folder.lock);
+      if (folder.finished) outcomes[index] = { record: folder.finished, kept: true };
+      else open.push({ index, config: r.config, dir: r.dir, pair: data[index], hash: configHash(r.config), resumeFromCheckpoint: folder.resumeFromCheckpoint });
+    });
+    if (open.length > 0) {
+      const backend = await selectBackend();
+      for (const part of resumePartitions(open)) {
+        const trained = await trainPart(part, backend, options);
+        for (const [i, r] of part.entries()) outcomes[r.index] = trained[i];
+      }
+    }
+    return outcomes as RunOutcome[];
   } finally {
-    folder.lock.release();
+    for (const lock of locks) lock.release();
   }
 }
 
-/** The work of runTraining inside its locked folder: train (from the checkpoint when `resume`), evaluate, record. */
-async function trainAndEvaluate(config: TrainConfig, dir: string, data: Pair, resume: boolean, options: RunOptions): Promise<RunOutcome> {
-  const backend = await selectBackend();
-  const hash = configHash(config);
-  const { pair, method } = buildRun(config, data);
-  const label = options.label ?? `${config.method} ${config.pair ?? pair.name} d=${pair.dim} seed=${config.seed}`;
+/** Runs that can share the loop: fresh runs together, resumed runs grouped by the iteration their checkpoints hold. */
+function resumePartitions(runs: readonly OpenRun[]): OpenRun[][] {
+  const byStart = new Map<string, OpenRun[]>();
+  for (const r of runs) {
+    const start = r.resumeFromCheckpoint ? `from ${withRunCheckpoint(r.dir, () => readCheckpoint(r.dir)).iteration}` : 'fresh';
+    byStart.set(start, [...(byStart.get(start) ?? []), r]);
+  }
+  return [...byStart.values()];
+}
+
+/** Trains one partition (runs starting at the same iteration) as one computation, then evaluates and records each. */
+async function trainPart(part: readonly OpenRun[], backend: BackendInfo, options: RunOptions): Promise<RunOutcome[]> {
+  const { pairs, method } = buildGroup(part.map((r) => r.config), part.map((r) => r.pair));
+  const first = part[0];
+  const label =
+    options.label ??
+    (part.length > 1 ? `${first.config.method} d=${first.config.dim}, ${part.length} runs` : `${first.config.method} ${first.config.pair ?? first.pair.name} d=${first.pair.dim} seed=${first.config.seed}`);
   const reporter = options.quiet ? null : progressReporter(label);
   try {
-    const result = await train(method, pair.source, pair.target, {
-      iterations: config.iterations,
-      innerSteps: config.innerSteps,
-      batchSize: config.batchSize,
-      adam: { lr: config.lr, betas: config.betas },
-      seed: config.seed,
-      logEvery: config.logEvery,
-      runDir: dir,
-      checkpointEvery: config.checkpointEvery,
-      resume,
-      meta: { configHash: hash },
-      signal: options.signal,
-      onProgress: (p) => {
-        reporter?.update(p);
-        options.onProgress?.(p);
+    const results = await trainRuns(
+      method,
+      part.map((r, i) => ({ source: pairs[i].source, target: pairs[i].target, seed: r.config.seed, runDir: r.dir, meta: { configHash: r.hash }, onLog: (row: LogRow) => options.onLog?.(r.index, row) })),
+      {
+        ...loopOptions(part.map((r) => r.config)),
+        resume: part[0].resumeFromCheckpoint,
+        signal: options.signal,
+        onProgress: (p) => {
+          reporter?.update(p);
+          options.onProgress?.(p);
+        },
       },
-    });
+    );
     reporter?.done();
-    let status = result.status;
-    let interruptedIn: RunRecord['interruptedIn'];
-    let metrics: RunMetrics | undefined;
-    let samples: RunSamples | undefined;
-    if (status === 'completed') {
+    const outcomes: RunOutcome[] = [];
+    for (const [i, r] of part.entries()) {
+      const plan = results[i].status === 'completed' ? method.plan(i) : null;
       try {
-        ({ metrics, samples } = await evaluateRun(method, pair, config, { signal: options.signal }));
-        writeJsonAtomic(join(dir, RUN_FILES.samples), samples);
-      } catch (e) {
-        if (!isAbortOf(e, options.signal)) throw e;
-        status = 'interrupted';
-        interruptedIn = 'evaluation';
+        outcomes.push(await closeRunFolder(r, results[i], plan, backend, part.length, options.signal));
+      } finally {
+        plan?.dispose();
       }
     }
-    const record: RunRecord = {
-      status,
-      method: config.method,
-      pair: config.pair ?? pair.name,
-      dim: pair.dim,
-      seed: config.seed,
-      iterations: config.iterations,
-      iterationsDone: result.iterationsDone,
-      divergedAt: result.divergedAt,
-      resumedFrom: result.resumedFrom,
-      interruptedIn,
-      trainSeconds: result.seconds,
-      configHash: hash,
-      backend,
-      versions: versions(),
-      metrics,
-      finishedAt: new Date().toISOString(),
-    };
-    writeJsonAtomic(join(dir, RUN_FILES.metrics), record);
-    return { record, samples };
+    return outcomes;
   } finally {
     disposeMethod(method);
   }
+}
+
+/**
+ * Closes a run's folder after training: a completed run's plan is evaluated (samples.json), and metrics.json records
+ * what the run did. `groupSize` > 1 says the run trained in a group of that many (its trainSeconds are the group's).
+ * An evaluation stopped by `signal` leaves the run 'interrupted' in its evaluation, its trained checkpoint kept.
+ */
+async function closeRunFolder(run: OpenRun, result: TrainResult, plan: TransportPlan | null, backend: BackendInfo, groupSize: number, signal: AbortSignal | undefined): Promise<RunOutcome> {
+  const { config, dir, pair, hash } = run;
+  let status = result.status;
+  let interruptedIn: RunRecord['interruptedIn'];
+  let metrics: RunMetrics | undefined;
+  let samples: RunSamples | undefined;
+  if (status === 'completed' && plan) {
+    try {
+      ({ metrics, samples } = await evaluateRun(plan, pair, config, { signal }));
+      writeJsonAtomic(join(dir, RUN_FILES.samples), samples);
+    } catch (e) {
+      if (!isAbortOf(e, signal)) throw e;
+      status = 'interrupted';
+      interruptedIn = 'evaluation';
+    }
+  }
+  const record: RunRecord = {
+    status,
+    method: config.method,
+    pair: config.pair ?? pair.name,
+    dim: pair.dim,
+    seed: config.seed,
+    iterations: config.iterations,
+    iterationsDone: result.iterationsDone,
+    divergedAt: result.divergedAt,
+    resumedFrom: result.resumedFrom,
+    interruptedIn,
+    trainSeconds: result.seconds,
+    ...(groupSize > 1 ? { groupSize } : {}),
+    configHash: hash,
+    backend,
+    versions: versions(),
+    metrics,
+    finishedAt: new Date().toISOString(),
+  };
+  writeJsonAtomic(join(dir, RUN_FILES.metrics), record);
+  return { record, samples };
 }
 
 /**
@@ -142,22 +206,18 @@ export async function evaluateSavedRun(dir: string, n?: number, options: { signa
   const lock = lockRunFolder(dir);
   try {
     await selectBackend();
-    return await evaluateInFolder(dir, cfg, record, options.signal);
+    const pair = resolveData(cfg);
+    const plan = withRunCheckpoint(dir, () => loadRunPlan(cfg, dir));
+    try {
+      const { metrics, samples } = await evaluateRun(plan, pair, cfg, { signal: options.signal });
+      writeJsonAtomic(join(dir, RUN_FILES.samples), samples);
+      const updated: RunRecord = { ...record, metrics, finishedAt: new Date().toISOString() };
+      writeJsonAtomic(join(dir, RUN_FILES.metrics), updated);
+      return updated;
+    } finally {
+      plan.dispose();
+    }
   } finally {
     lock.release();
-  }
-}
-
-async function evaluateInFolder(dir: string, cfg: TrainConfig, record: RunRecord, signal: AbortSignal | undefined): Promise<RunRecord> {
-  const { pair, method } = buildRun(cfg);
-  try {
-    withRunCheckpoint(dir, () => loadWeights(method, dir));
-    const { metrics, samples } = await evaluateRun(method, pair, cfg, { signal });
-    writeJsonAtomic(join(dir, RUN_FILES.samples), samples);
-    const updated: RunRecord = { ...record, metrics, finishedAt: new Date().toISOString() };
-    writeJsonAtomic(join(dir, RUN_FILES.metrics), updated);
-    return updated;
-  } finally {
-    disposeMethod(method);
   }
 }

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Scale } from './scale';
 import { UserError } from '../errors';
 import { paths, repoRoot } from '../paths';
 import type { RunMetrics } from './evaluate';
 import { getExperiment, selectCells, type Cell } from './registry';
-import { configHash, readRunRecord, runTraining, writeJsonAtomic, type RunRecord } from './runner';
+import { selectBackend } from '../backend';
+import { planGroups } from './estimate';
+import { configHash, readRunRecord, trainGroup, writeJsonAtomic, type RunRecord } from './runner';
 import { copyRunFolder, ensureDirectory } from './run-folder';
 
 /** One row of an experiment's results: a cell and what its run recorded. */
@@ -60,10 +62,17 @@ export function readResults(experiment: string, scale: Scale, dirs: string | rea
   return getExperiment(experiment).cells(scale).map((c) => list.map((dir) => cellResult(c, dir)).find((r) => r.status !== 'missing') ?? missingResult(c));
 }
 
+/** The batched groups of a sweep as the parent process planned them (DIR/.claims/groups.json for --jobs workers). */
+interface GroupFile {
+  readonly groups: ReadonlyArray<readonly string[]>;
+}
+
 /**
- * `otbook run`: runs an experiment's cells (or one shard of them) into DIR/<cell id>/. Runs are resumable and
- * a finished cell with the same configuration is not run again, so an interrupted sweep continues where it
- * stopped. Notebooks call this too, so they and the command line share one code path.
+ * `otbook run`: runs an experiment's cells (or one shard of them) into DIR/<cell id>/. Cells that can train as
+ * one computation (the same groupKey, build.ts) are grouped into batched runs sized by the cost model measured now
+ * (estimate.ts: planGroups); each cell still gets its own run folder, with the numbers it gets alone. Runs are
+ * resumable and a finished cell with the same configuration is not run again, so an interrupted sweep continues
+ * where it stopped. Notebooks call this too, so they and the command line share one code path.
  */
 export async function runExperiment(name: string, options: SweepOptions): Promise<CellResult[]> {
   const experiment = getExperiment(name);
@@ -73,21 +82,31 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
   ensureDirectory(options.out, '--out');
   writeJsonAtomic(join(options.out, 'experiment.json'), { name, title: experiment.title, source: experiment.source, scale: options.scale, cells: all.map((c) => c.id) });
   const jobs = Math.max(1, options.jobs ?? 1);
+  // The backend before the cost model's timings (they must run on the kernels the sweep will use).
+  await selectBackend();
   const claims = join(options.out, '.claims');
+  const plan = join(claims, 'groups.json');
   if (jobs > 1) {
-    // A fresh queue: claims left by an interrupted sweep would hide unfinished cells.
+    // A fresh queue: claims left by an interrupted sweep would hide unfinished cells. The parent plans the groups
+    // once (a measured cost model) and the workers take them in order.
     rmSync(claims, { recursive: true, force: true });
     mkdirSync(claims, { recursive: true });
+    const groups = await planSweep(mine, options.out, jobs, log);
+    writeJsonAtomic(plan, { groups: groups.map((g) => g.map((c) => c.id)) } satisfies GroupFile);
     await Promise.all(Array.from({ length: jobs }, (_, k) => runWorker(name, options, k, jobs, log)));
     rmSync(claims, { recursive: true, force: true });
-  } else {
-    let done = 0;
-    const completed = indexCompletedRuns([options.out, paths.results()]);
-    const handled = new Set<string>();
-    for (const cell of mine) {
-      if (options.signal?.aborted) break;
+    return mine.map((c) => cellResult(c, options.out));
+  }
+  const groups = options.queue ? readPlannedGroups(plan, mine) : await planSweep(mine, options.out, 1, log);
+  const completed = indexCompletedRuns([options.out, paths.results()]);
+  const handled = new Set<string>();
+  let done = 0;
+  for (const [g, group] of groups.entries()) {
+    if (options.signal?.aborted) break;
+    if (options.queue && !claim(claims, `group-${g}`)) continue; // another worker has it
+    const toTrain: Cell[] = [];
+    for (const cell of group) {
       done++;
-      if (options.queue && !claim(claims, cell.id)) continue; // another worker has it
       handled.add(cell.id);
       const existing = cellResult(cell, options.out);
       if (isFinished(existing)) {
@@ -100,17 +119,48 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
         log(`[${done}/${mine.length}] ${cell.id}: completed (the same configuration was already trained in ${reused})`);
         continue;
       }
-      const t0 = Date.now();
-      const { record } = await runTraining(cell.config, join(options.out, cell.id), { resume: true, label: `[${done}/${mine.length}] ${cell.id}`, quiet: process.env.OTBOOK_PROGRESS === 'off', signal: options.signal });
-      log(`[${done}/${mine.length}] ${cell.id}: ${record.status}${record.divergedAt !== undefined ? ` at iteration ${record.divergedAt}` : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      toTrain.push(cell);
     }
-    // A queue worker answers for the cells it took; the others are another worker's.
-    if (options.queue) return mine.filter((c) => handled.has(c.id)).map((c) => cellResult(c, options.out));
+    if (toTrain.length === 0) continue;
+    const t0 = Date.now();
+    const label = toTrain.length > 1 ? `[group ${g + 1}/${groups.length}: ${toTrain.length} runs] ${toTrain[0].id} …` : `[${done}/${mine.length}] ${toTrain[0].id}`;
+    const outcomes = await trainGroup(toTrain.map((c) => ({ config: c.config, dir: join(options.out, c.id) })), { resume: true, label, quiet: process.env.OTBOOK_PROGRESS === 'off', signal: options.signal });
+    const seconds = ((Date.now() - t0) / 1000).toFixed(0);
+    toTrain.forEach((cell, i) => {
+      const { record } = outcomes[i];
+      log(`[${mine.indexOf(cell) + 1}/${mine.length}] ${cell.id}: ${record.status}${record.divergedAt !== undefined ? ` at iteration ${record.divergedAt}` : ''} (${seconds} s${toTrain.length > 1 ? `, in a group of ${toTrain.length}` : ''})`);
+    });
   }
+  // A queue worker answers for the cells it took; the others are another worker's.
+  if (options.queue) return mine.filter((c) => handled.has(c.id)).map((c) => cellResult(c, options.out));
   return mine.map((c) => cellResult(c, options.out));
 }
 
-/** Claims a cell for this worker: an exclusive create, which exactly one process wins. */
+/**
+ * The sweep's groups: cells not yet finished are grouped by the cost model (estimate.ts); finished ones stay
+ * alone (they are only kept). OTBOOK_GROUP_SIZE=1 trains every cell alone.
+ */
+async function planSweep(cells: readonly Cell[], out: string, jobs: number, log: (l: string) => void): Promise<Cell[][]> {
+  const open = cells.filter((c) => !isFinished(cellResult(c, out)));
+  const shapes = await planGroups(open, { jobs, measure: open.length > 1 && process.env.OTBOOK_GROUP_SIZE === undefined });
+  const grouped = shapes.flatMap((p) => p.groups.map((g) => [...g]));
+  for (const p of shapes) {
+    const why = p.timings.length ? `measured: ${p.timings.map((t) => `${t.runs} → ${t.msPerOuter.toFixed(1)} ms/outer`).join(', ')}` : 'size set by OTBOOK_GROUP_SIZE';
+    if (p.groups.some((g) => g.length > 1)) log(`batched runs: ${p.key}: ${p.groups.map((g) => g.length).join(' + ')} runs (${why})`);
+  }
+  const inGroups = new Set(grouped.flat().map((c) => c.id));
+  return [...cells.filter((c) => !inGroups.has(c.id)).map((c) => [c]), ...grouped];
+}
+
+/** A worker's copy of the parent's groups (cells of this shard only). */
+function readPlannedGroups(file: string, cells: readonly Cell[]): Cell[][] {
+  const byId = new Map(cells.map((c) => [c.id, c]));
+  if (!existsSync(file)) return cells.map((c) => [c]);
+  const planned = JSON.parse(readFileSync(file, 'utf8')) as GroupFile;
+  return planned.groups.map((ids) => ids.map((id) => byId.get(id)).filter((c): c is Cell => c !== undefined)).filter((g) => g.length > 0);
+}
+
+/** Claims a cell or group for this worker: an exclusive create, which exactly one process wins. */
 function claim(dir: string, id: string): boolean {
   try {
     closeSync(openSync(join(dir, id), 'wx'));
@@ -122,8 +172,8 @@ function claim(dir: string, id: string): boolean {
 }
 
 /**
- * Worker k of `jobs`: it walks this machine's shard in order and runs every cell it can claim, so a worker that
- * finishes a cheap cell takes the next one (cells differ in cost by 10× and more).
+ * Worker k of `jobs`: it walks the planned groups in order and runs every one it can claim, so a worker that
+ * finishes a cheap group takes the next one (groups differ in cost by 10× and more).
  */
 function runWorker(name: string, options: SweepOptions, k: number, jobs: number, log: (l: string) => void): Promise<void> {
   const shard = options.shard ? `${options.shard.index}/${options.shard.count}` : '1/1';

@@ -1,34 +1,45 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { denseOp, type DenseActivation } from '../backend/kernels/dense';
 import type { Rng } from '../random';
-import type { Param } from './module';
+import { perRunVariable, selectVariable, type Param } from './module';
 
 /**
- * A dense layer y = x W + b with W of shape [in, out] and a rank-1 bias [out] (broadcasting against a
- * rank-2 [1, out] bias takes a slow path on the cpu backend).
+ * Dense layers y = x W + b of R runs: W [R, in, out], b [R, out] (lib/runs.ts). A rank-1-per-run bias keeps the
+ * cpu backend on its fast broadcasting path.
  */
 export interface Dense {
-  readonly W: tf.Variable<tf.Rank.R2>;
-  readonly b: tf.Variable<tf.Rank.R1> | null;
+  readonly W: tf.Variable<tf.Rank.R3>;
+  readonly b: tf.Variable<tf.Rank.R2> | null;
   readonly inputDim: number;
   readonly outputDim: number;
 }
 
 /**
  * PyTorch's default initialisation of nn.Linear (Kaiming-uniform with a = √5, which reduces to
- * U(−1/√fan_in, 1/√fan_in) for weights and biases), so that our runs start like the authors' code.
+ * U(−1/√fan_in, 1/√fan_in) for weights and biases), so that our runs start like the authors' code. Each run draws
+ * W then b from its own Rng.
  */
-export function denseLayer(rng: Rng, inputDim: number, outputDim: number, bias = true, scale = 1): Dense {
+export function denseLayer(rngs: readonly Rng[], inputDim: number, outputDim: number, bias = true, scale = 1): Dense {
   const bound = scale / Math.sqrt(inputDim);
-  const w = rng.fillUniform(new Float32Array(inputDim * outputDim), -bound, bound);
-  const W = tf.variable(tf.tensor2d(w, [inputDim, outputDim]));
-  const b = bias ? tf.variable(tf.tensor1d(rng.fillUniform(new Float32Array(outputDim), -bound, bound))) : null;
+  const uniform = (rng: Rng, size: number) => rng.fillUniform(new Float32Array(size), -bound, bound);
+  const W = perRunVariable(rngs, [inputDim, outputDim], uniform) as tf.Variable<tf.Rank.R3>;
+  const b = bias ? (perRunVariable(rngs, [outputDim], uniform) as tf.Variable<tf.Rank.R2>) : null;
   return { W, b, inputDim, outputDim };
 }
 
-/** x W + b, followed by a ReLU when asked (one fused op where the backend has it: lib/backend/kernels/dense.ts). */
-export function applyDense(layer: Dense, x: tf.Tensor2D, activation: DenseActivation = 'linear'): tf.Tensor2D {
+/** x W + b for each run ([R, B, in] → [R, B, out]), followed by a ReLU when asked (one fused op where the backend has it). */
+export function applyDense(layer: Dense, x: tf.Tensor3D, activation: DenseActivation = 'linear'): tf.Tensor3D {
   return denseOp(x, layer.W, layer.b, activation);
+}
+
+/** Run r's layer alone, with its own copy of the weights. */
+export function selectDense(layer: Dense, run: number): Dense {
+  return {
+    W: selectVariable(layer.W, run) as tf.Variable<tf.Rank.R3>,
+    b: layer.b ? (selectVariable(layer.b, run) as tf.Variable<tf.Rank.R2>) : null,
+    inputDim: layer.inputDim,
+    outputDim: layer.outputDim,
+  };
 }
 
 export function denseParams(prefix: string, layer: Dense): Param[] {

@@ -1,8 +1,8 @@
 export type { Param, Module, Potential, TransportMap, TimePotential } from './module';
-export { variablesOf, countParameters, disposeParams } from './module';
+export { variablesOf, countParameters, disposeParams, runRngs, perRunVariable, selectVariable, squeezeLast } from './module';
 export { ACTIVATIONS, CONVEX_NONDECREASING, activate } from './activations';
 export type { ActivationName } from './activations';
-export { denseLayer, applyDense } from './dense';
+export { denseLayer, applyDense, selectDense } from './dense';
 export type { Dense } from './dense';
 export { Mlp, mlpPotential, mlpMap } from './mlp';
 export type { MlpOptions, MapOptions } from './mlp';

@@ -4,14 +4,13 @@ import { selectBackend } from '../backend';
 import type { Verdict } from '../verdicts/types';
 import { channelIntensities, digitPreservationError, MNIST_COLOURS, mnistColourClassifier, mnistGreySampler } from '../data/mnist';
 import type { PointCloud } from '../points';
-import { buildRun } from '../experiments/build';
-import { transportPoints } from '../experiments/evaluate';
+import { loadRunPlan } from '../experiments/build';
 import { loadPublished, publishedValue } from '../experiments/published';
 import { readRunConfig } from '../experiments/runner';
 import type { CellResult } from '../experiments/sweep';
 import { imageGridFigure, type ImageRow } from '../plots';
 import { Rng } from '../random';
-import { disposeMethod, hasCheckpoint, loadWeights, StepContext } from '../solvers';
+import { hasCheckpoint, transportPoints } from '../solvers';
 import type { ComparisonRow } from '../tables';
 import { onlyLevels, type EvidenceRun } from '../verdicts/evidence';
 import { claimVerdict, judgeEverySeed, notRunClaim, TESTS } from '../verdicts/rule';
@@ -113,9 +112,8 @@ export async function mnistPlanDraws(resultsDir: string | null, results: readonl
       continue;
     }
     const config = readRunConfig(dir);
-    const { method } = buildRun(config);
+    const plan = loadRunPlan(config, dir);
     try {
-      loadWeights(method, dir);
       if (!inputs) {
         // The same held-out digits for every method (common random numbers).
         const grey = mnistGreySampler({ size: config.imageSize ?? 16, split: 'test' });
@@ -126,7 +124,7 @@ export async function mnistPlanDraws(resultsDir: string | null, results: readonl
       }
       const x = inputs;
       const classifier = mnistColourClassifier();
-      const ctx = new StepContext(new Rng(6_000_011 + seed), config.iterations, config.iterations);
+      const planRng = new Rng(6_000_011 + seed);
       const seen = Array.from({ length: n }, () => new Set<number>());
       const counts = [0, 0, 0];
       const tint = [0, 0, 0];
@@ -135,7 +133,7 @@ export async function mnistPlanDraws(resultsDir: string | null, results: readonl
       let preservation = 0;
       const shown: PointCloud[] = [];
       for (let s = 0; s < draws; s++) {
-        const tx = await transportPoints(method, x, ctx);
+        const tx = await transportPoints(plan, x, planRng);
         const labels = classifier.classify(tx);
         labels.forEach((l, i) => {
           if (l >= 0) {
@@ -167,7 +165,7 @@ export async function mnistPlanDraws(resultsDir: string | null, results: readonl
         purity: purity / total,
       });
     } finally {
-      disposeMethod(method);
+      plan.dispose();
     }
   }
   return {

@@ -22,6 +22,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../errors';
 import type { PointCloud } from '../points';
 import type { Rng } from '../random';
+import { mapPerRun, perRunOperand, type PerRun } from '../runs';
 
 export type Smoothing = 'gaussian' | 'variance-preserving';
 export type Rounding = 'ceil' | 'floor';
@@ -156,11 +157,14 @@ function checkEpsilon(epsilon: number, smoothing: Smoothing): void {
   if (smoothing === 'variance-preserving' && epsilon > 1) throw new UserError(`smoothing: variance-preserving needs epsilon ≤ 1, got ${epsilon}`);
 }
 
-/** OTP Eq. 21 on tensors: x + √ε z (gaussian) or √(1 − ε) x + √ε z (variance-preserving); z given. */
-export function smoothTensor(x: tf.Tensor2D, z: tf.Tensor2D, epsilon: number, smoothing: Smoothing): tf.Tensor2D {
-  checkEpsilon(epsilon, smoothing);
-  const a = smoothing === 'gaussian' ? 1 : Math.sqrt(1 - epsilon);
-  return tf.tidy(() => tf.add(tf.mul(x, a), tf.mul(z, Math.sqrt(epsilon))) as tf.Tensor2D);
+/**
+ * OTP Eq. 21 on tensors: x + √ε z (gaussian) or √(1 − ε) x + √ε z (variance-preserving); z given. For R runs
+ * (x, z [R, B, d]) ε may be one per run.
+ */
+export function smoothTensor<T extends tf.Tensor>(x: T, z: T, epsilon: PerRun, smoothing: Smoothing): T {
+  for (const e of typeof epsilon === 'number' ? [epsilon] : epsilon) checkEpsilon(e, smoothing);
+  const a = smoothing === 'gaussian' ? 1 : mapPerRun(epsilon, (e) => Math.sqrt(1 - e));
+  return tf.tidy(() => tf.add(tf.mul(x, perRunOperand(a, x.rank)), tf.mul(z, perRunOperand(mapPerRun(epsilon, Math.sqrt), x.rank))));
 }
 
 /** n×d standard normals from the Rng as a tensor (the only seeded way to draw z). */

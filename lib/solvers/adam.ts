@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdate } from '../backend/kernels';
 import type { Param } from '../nets';
+import { commonValue, type PerRun } from '../runs';
 
 export interface AdamOptions {
-  /** Learning rate (paper: 1e-4). */
-  readonly lr: number;
+  /** Learning rate (paper: 1e-4); one per run where the runs of a group differ (lib/runs.ts). */
+  readonly lr: PerRun;
   /** (β₁, β₂) (paper: (0, 0.9)). */
   readonly betas: readonly [number, number];
   /** PyTorch's default 1e-8 (tfjs's own Adam uses 1e-7). */
@@ -35,7 +36,7 @@ export class Adam {
     readonly params: readonly Param[],
     readonly options: AdamOptions,
   ) {
-    if (!(options.lr > 0)) throw new Error(`adam: lr must be > 0, got ${options.lr}`);
+    for (const lr of typeof options.lr === 'number' ? [options.lr] : options.lr) if (!(lr > 0)) throw new Error(`adam: lr must be > 0, got ${lr}`);
     for (const b of options.betas) if (!(b >= 0 && b < 1)) throw new Error(`adam: betas must lie in [0, 1), got ${options.betas}`);
     this.eps = options.eps ?? 1e-8;
     for (const p of params) {
@@ -48,10 +49,14 @@ export class Adam {
     return this.step;
   }
 
-  /** Applies one update (outside any gradient tape); `grads` maps tfjs variable names to gradients. */
-  apply(grads: tf.NamedTensorMap): void {
+  /**
+   * Applies one update (outside any gradient tape); `grads` maps tfjs variable names to gradients. Parameters of
+   * a group ([R, …]) are updated for every run at once; runs whose `active` entry is false stay as they are.
+   */
+  apply(grads: tf.NamedTensorMap, active?: readonly boolean[]): void {
     this.step++;
-    const attrs = { lr: this.options.lr, beta1: this.options.betas[0], beta2: this.options.betas[1], epsilon: this.eps, step: this.step };
+    const lr = commonValue(this.options.lr) ?? this.options.lr;
+    const attrs = { lr, beta1: this.options.betas[0], beta2: this.options.betas[1], epsilon: this.eps, step: this.step, ...(active ? { active } : {}) };
     for (const p of this.params) {
       const g = grads[p.variable.name];
       if (g) adamUpdate(p.variable, g, this.m.get(p.name) as tf.Variable, this.v.get(p.name) as tf.Variable, attrs);

@@ -1,26 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PointCloud } from '../points';
-import type { Param } from '../nets';
+import { UserError } from '../errors';
 import { Rng } from '../random';
 import { Adam, type AdamOptions } from './adam';
-import { hasCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
+import type { BatchSource } from './batch-source';
+import { CHECKPOINT_FILE, methodParams, readResumePoint, restoreRuns, snapshotRuns, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { StepContext } from './context';
+import { lossBound, nonFiniteProbe, withinBound } from './divergence';
+import { appendLossRow, readLossLog, writeLossLog, type LogRow } from './loss-log';
 import type { LossTerms, Method } from './method';
 
-/** Anything that draws n points with the run's Rng (the samplers of lib/data satisfy it). */
-export interface BatchSource {
-  readonly dim: number;
-  sample(n: number, rng: Rng): PointCloud;
-}
-
-/** One row of the loss log: values at a logged iteration (map terms averaged over its K_T steps). */
-export interface LogRow {
-  readonly iteration: number;
-  readonly seconds: number;
-  readonly values: Readonly<Record<string, number>>;
-}
+export type { LogRow } from './loss-log';
+export type { BatchSource } from './batch-source';
 
 export interface Progress {
   readonly iteration: number;
@@ -28,38 +20,55 @@ export interface Progress {
   readonly itPerSecond: number;
   readonly etaSeconds: number;
   readonly last: LogRow | null;
+  /** Runs of the group still training (not diverged); 1 for a run alone that has not diverged. */
+  readonly active?: number;
 }
 
-export interface TrainOptions {
+/** What the loop does, the same for every run of a group. */
+export interface LoopOptions {
   /** Outer iterations K (each: one potential step, then K_T map steps; OTP Algorithm 1). */
   readonly iterations: number;
   /** K_T (paper: 20). */
   readonly innerSteps: number;
   readonly batchSize: number;
   readonly adam: AdamOptions;
-  readonly seed: number;
-  /** Read losses back and check for NaN/Inf every this many outer iterations (the only read-backs). */
+  /** Read losses back and check for divergence every this many outer iterations (with checkpoints: the only read-backs). */
   readonly logEvery?: number;
-  /** Folder for checkpoints and the loss log (loss.csv). Without it nothing is written. */
-  readonly runDir?: string;
   readonly checkpointEvery?: number;
-  /** Continue from runDir's checkpoint when there is one. */
+  /** Continue each run from its folder's checkpoint when there is one. */
   readonly resume?: boolean;
-  /** Metadata stored in checkpoints; a resumed run must match it (e.g. the config hash). */
+  readonly onProgress?: (p: Progress) => void;
+  /** Checked between outer iterations: when aborted, the loop writes checkpoints and returns 'interrupted'. */
+  readonly signal?: AbortSignal;
+}
+
+/** One run of a group: its data, its seed (its own random stream) and its folder. */
+export interface RunSpec {
+  readonly source: BatchSource;
+  readonly target: BatchSource;
+  readonly seed: number;
+  /** Folder for the run's checkpoints and loss log (loss.csv). Without it nothing is written. */
+  readonly runDir?: string;
+  /** Metadata stored in its checkpoints; a resumed run must match it (e.g. the config hash). */
   readonly meta?: Record<string, string | number | boolean>;
   readonly onLog?: (row: LogRow) => void;
-  readonly onProgress?: (p: Progress) => void;
-  /** Checked between outer iterations: when aborted, the loop writes a checkpoint and returns 'interrupted'. */
-  readonly signal?: AbortSignal;
+}
+
+/** Options of a run alone: the loop's and the run's. */
+export interface TrainOptions extends LoopOptions {
+  readonly seed: number;
+  readonly runDir?: string;
+  readonly meta?: Record<string, string | number | boolean>;
+  readonly onLog?: (row: LogRow) => void;
 }
 
 export type TrainStatus = 'completed' | 'diverged' | 'interrupted';
 
 export interface TrainResult {
   readonly status: TrainStatus;
-  /** Outer iterations completed (including those of an earlier run that this one resumed). */
+  /** Outer iterations completed with acceptable results (including an earlier run's that this one resumed); equals divergedAt for a diverged run. */
   readonly iterationsDone: number;
-  /** First outer iteration whose loss was NaN or Inf. */
+  /** First outer iteration whose losses or update were non-finite or past the run's bound (divergence.ts). */
   readonly divergedAt?: number;
   readonly resumedFrom?: number;
   readonly seconds: number;
@@ -69,104 +78,28 @@ export interface TrainResult {
 }
 
 /**
- * All parameters of a method, each once (a net may be shared by both steps). Names key the checkpoint, so two
- * different variables with one name are an error.
- */
-function allParams(method: Method): Param[] {
-  const byName = new Map<string, Param>();
-  for (const p of [...method.potentialParams, ...method.mapParams]) {
-    const seen = byName.get(p.name);
-    if (seen && seen.variable !== p.variable) throw new Error(`two parameters are named '${p.name}': give the networks distinct names`);
-    byName.set(p.name, p);
-  }
-  return [...byName.values()];
-}
-
-async function snapshot(method: Method, opts: Record<string, Adam>, iteration: number, rng: Rng, meta: TrainOptions['meta']): Promise<Checkpoint> {
-  const params: Checkpoint['params'] = {};
-  for (const p of allParams(method)) params[p.name] = { shape: p.variable.shape.slice(), values: (await p.variable.data()) as Float32Array };
-  const optimizers: Checkpoint['optimizers'] = {};
-  for (const [k, o] of Object.entries(opts)) optimizers[k] = await o.getState();
-  return { iteration, rng: rng.getState(), params, optimizers, meta: meta ?? {} };
-}
-
-function restore(method: Method, opts: Record<string, Adam>, ck: Checkpoint): void {
-  for (const p of allParams(method)) {
-    const saved = ck.params[p.name];
-    if (!saved || saved.values.length !== p.variable.size) {
-      throw new Error(`checkpoint does not match the model: parameter ${p.name}`);
-    }
-    p.variable.assign(tf.tensor(saved.values, p.variable.shape));
-  }
-  for (const [k, o] of Object.entries(opts)) {
-    const st = ck.optimizers[k];
-    if (!st) throw new Error(`checkpoint has no optimizer state '${k}'`);
-    o.setState(st);
-  }
-}
-
-/** Restores only the weights of a method from a run folder (for evaluation and `otbook map`). */
-export function loadWeights(method: Method, runDir: string): Checkpoint {
-  const ck = readCheckpoint(runDir);
-  for (const p of allParams(method)) {
-    const saved = ck.params[p.name];
-    if (!saved || saved.values.length !== p.variable.size) throw new Error(`checkpoint does not match the model: parameter ${p.name}`);
-    p.variable.assign(tf.tensor(saved.values, p.variable.shape));
-  }
-  return ck;
-}
-
-const LOSS_FILE = 'loss.csv';
-
-function readLog(runDir: string, upTo: number): LogRow[] {
-  const f = join(runDir, LOSS_FILE);
-  if (!existsSync(f)) return [];
-  const [head, ...lines] = readFileSync(f, 'utf8').trim().split('\n');
-  const cols = head.split(',');
-  return lines
-    .map((l) => l.split(',').map(Number))
-    .filter((v) => v[0] <= upTo)
-    .map((v) => ({
-      iteration: v[0],
-      seconds: v[1],
-      values: Object.fromEntries(cols.slice(2).map((c, i) => [c, v[i + 2]])),
-    }));
-}
-
-function writeLog(runDir: string, rows: readonly LogRow[]): void {
-  if (rows.length === 0) return;
-  const cols = Object.keys(rows[0].values);
-  const text = [['iteration', 'seconds', ...cols].join(','), ...rows.map((r) => [r.iteration, r.seconds.toFixed(3), ...cols.map((c) => r.values[c])].join(','))];
-  writeFileSync(join(runDir, LOSS_FILE), `${text.join('\n')}\n`);
-}
-
-function appendLog(runDir: string, row: LogRow, header: boolean): void {
-  const cols = Object.keys(row.values);
-  const f = join(runDir, LOSS_FILE);
-  if (header || !existsSync(f)) writeFileSync(f, `${['iteration', 'seconds', ...cols].join(',')}\n`);
-  appendFileSync(f, `${[row.iteration, row.seconds.toFixed(3), ...cols.map((c) => row.values[c])].join(',')}\n`);
-}
-
-/**
- * Gradients of a loss with respect to `vars`, and its named terms. tf.variableGrads disposes everything
- * computed inside except the returned value, so the terms are kept explicitly (and disposed by the caller).
+ * Gradients of Σ_r loss_r with respect to `vars`, and the per-run loss and its named terms. Each run's
+ * parameters appear only in its own loss, so each gets exactly its own gradient. tf.variableGrads disposes
+ * everything computed inside except the returned value, so the terms are kept explicitly (disposed by the caller).
  */
 function gradsAndTerms(loss: () => LossTerms, vars: tf.Variable[]): { grads: tf.NamedTensorMap; terms: LossTerms } {
-  let kept: Record<string, tf.Scalar> = {};
+  let kept: LossTerms | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const t = loss();
-    kept = Object.fromEntries(Object.entries(t.terms).map(([k, v]) => [k, tf.keep(v)]));
-    return t.total;
+    kept = { total: tf.keep(t.total), terms: Object.fromEntries(Object.entries(t.terms).map(([k, v]) => [k, tf.keep(v)])) };
+    // One run: its loss itself (a reshape, cheaper than a sum and its gradient; the same numbers).
+    return t.total.size === 1 ? tf.reshape(t.total, []) : tf.sum(t.total);
   }, vars);
-  return { grads, terms: { total: value, terms: kept } };
+  value.dispose();
+  return { grads, terms: kept as unknown as LossTerms };
 }
 
-/** Collects a step's loss terms (kept tensors, no read-back); `sumCollected` adds them once per outer iteration. */
+/** Collects a step's loss terms (kept tensors [R], no read-back); `sumCollected` adds them once per outer iteration. */
 function collect(parts: Map<string, tf.Tensor[]>, prefix: string, loss: LossTerms): void {
-  const add = (k: string, t: tf.Scalar) => {
+  const add = (k: string, t: tf.Tensor) => {
     const list = parts.get(k);
-    if (list) list.push(tf.keep(t));
-    else parts.set(k, [tf.keep(t)]);
+    if (list) list.push(t);
+    else parts.set(k, [t]);
   };
   add(prefix, loss.total);
   for (const [k, t] of Object.entries(loss.terms)) add(`${prefix}.${k}`, t);
@@ -182,63 +115,69 @@ function sumCollected(parts: Map<string, tf.Tensor[]>): Map<string, tf.Tensor> {
 }
 
 /**
- * The work of one outer iteration of OTP's Algorithm 1, shared by `train` and the benchmark (bench/): one Adam
- * step on the potential's loss, then K_T Adam steps on the map's loss, each on a fresh batch (lines 2–10).
- * Synchronous and free of read-backs; returns the iteration's loss sums as kept tensors (the caller disposes).
+ * The work of one outer iteration of OTP's Algorithm 1 for the R runs of a group, shared by `trainRuns` and the
+ * benchmark (bench/): one Adam step on the potential's loss, then K_T Adam steps on the map's loss, each on a
+ * fresh batch per run, drawn from that run's own stream (lines 2–10). Synchronous and free of read-backs; returns
+ * the iteration's loss sums ([R] each) as kept tensors (the caller disposes).
  */
 export class OuterIteration {
   readonly ctx: StepContext;
   private readonly potentialVars: tf.Variable[];
   private readonly mapVars: tf.Variable[];
-  private readonly emptyY: tf.Tensor2D;
+  private readonly emptyY: tf.Tensor3D;
 
   constructor(
     private readonly method: Method,
-    private readonly source: BatchSource,
-    private readonly target: BatchSource,
+    private readonly runs: ReadonlyArray<{ readonly source: BatchSource; readonly target: BatchSource }>,
     private readonly o: {
       readonly innerSteps: number;
       readonly batchSize: number;
       readonly opts: { readonly potential: Adam; readonly map: Adam };
-      readonly rng: Rng;
+      readonly rngs: readonly Rng[];
       readonly start: number;
       readonly iterations: number;
     },
   ) {
-    this.ctx = new StepContext(o.rng, o.start, o.iterations);
+    if (runs.length !== method.runs || o.rngs.length !== method.runs) throw new Error(`OuterIteration: ${runs.length} runs and ${o.rngs.length} streams for a method of ${method.runs} runs`);
+    this.ctx = new StepContext(o.rngs, o.start, o.iterations);
     this.potentialVars = method.potentialParams.map((p) => p.variable);
     this.mapVars = method.mapParams.map((p) => p.variable);
-    this.emptyY = tf.keep(tf.zeros([0, target.dim])) as tf.Tensor2D;
+    this.emptyY = tf.keep(tf.zeros([runs.length, 0, runs[0].target.dim])) as tf.Tensor3D;
   }
 
-  private draw(s: BatchSource): tf.Tensor2D {
-    const p = s.sample(this.o.batchSize, this.o.rng);
-    return tf.tensor2d(p.data, [p.n, p.d]);
+  /** A batch of every run, each drawn from its own sampler with its own stream: [R, B, d]. */
+  private draw(side: 'source' | 'target'): tf.Tensor3D {
+    const { batchSize, rngs } = this.o;
+    const d = this.runs[0][side].dim;
+    const values = new Float32Array(this.runs.length * batchSize * d);
+    this.runs.forEach((run, r) => values.set(run[side].sample(batchSize, rngs[r]).data, r * batchSize * d));
+    return tf.tensor3d(values, [this.runs.length, batchSize, d]);
   }
 
-  private prepare(x: tf.Tensor2D): tf.Tensor2D {
+  private prepare(x: tf.Tensor3D): tf.Tensor3D {
     return this.method.prepareSource ? this.method.prepareSource(x, this.ctx) : x;
   }
 
-  run(k: number): Map<string, tf.Tensor> {
+  /** Outer iteration k; runs whose `active` entry is false are computed but not updated (frozen). */
+  run(k: number, active?: readonly boolean[]): Map<string, tf.Tensor> {
     const { method, ctx } = this;
     ctx.iteration = k;
     const parts = new Map<string, tf.Tensor[]>();
     // Potential step (Alg. 1, lines 2–4).
     tf.tidy(() => {
-      const x = this.prepare(this.draw(this.source));
-      const y = this.draw(this.target);
+      const x = this.prepare(this.draw('source'));
+      const y = this.draw('target');
       const { grads, terms } = gradsAndTerms(() => method.potentialLoss({ x, y }, ctx), this.potentialVars);
-      this.o.opts.potential.apply(grads);
+      this.o.opts.potential.apply(grads, active);
       collect(parts, 'potential', terms);
     });
     // Map steps (lines 5–10).
     for (let j = 0; j < this.o.innerSteps; j++) {
       tf.tidy(() => {
-        const x = this.prepare(this.draw(this.source));
-        const y = method.mapStepUsesTarget ? this.draw(this.target) : this.emptyY;
+        const x = this.prepare(this.draw('source'));
+        const y = method.mapStepUsesTarget ? this.draw('target') : this.emptyY;
         const { grads, terms } = gradsAndTerms(() => method.mapLoss({ x, y }, ctx), this.mapVars);
-        this.o.opts.map.apply(grads);
+        this.o.opts.map.apply(grads, active);
         collect(parts, 'map', terms);
       });
     }
@@ -250,15 +189,15 @@ export class OuterIteration {
   }
 }
 
-/** Outer iterations of a method without logging or checkpoints (benchmarks): `outer()` runs the next one. */
+/** Outer iterations of a method's runs without logging or checkpoints (benchmarks): `outer()` runs the next one. */
 export function createStepper(
   method: Method,
-  source: BatchSource,
-  target: BatchSource,
-  options: { readonly innerSteps: number; readonly batchSize: number; readonly adam: AdamOptions; readonly seed: number },
+  runs: ReadonlyArray<{ readonly source: BatchSource; readonly target: BatchSource; readonly seed: number }>,
+  options: { readonly innerSteps: number; readonly batchSize: number; readonly adam: AdamOptions },
 ): { outer(): void; dispose(): void } {
   const opts = { potential: new Adam(method.potentialParams, options.adam), map: new Adam(method.mapParams, options.adam) };
-  const step = new OuterIteration(method, source, target, { ...options, opts, rng: new Rng(options.seed), start: 0, iterations: Number.MAX_SAFE_INTEGER });
+  const rngs = runs.map((r) => new Rng(r.seed));
+  const step = new OuterIteration(method, runs, { ...options, opts, rngs, start: 0, iterations: Number.MAX_SAFE_INTEGER });
   let k = 0;
   return {
     outer() {
@@ -272,103 +211,148 @@ export function createStepper(
   };
 }
 
-/**
- * The one training loop (OTP Algorithm 1), shared by every method: per outer iteration k, one Adam step on
- * the potential's loss, then K_T Adam steps on the map's loss, each on a fresh batch (lines 2 and 6).
- * Methods supply only their losses (and OTP its smoothed source); see lib/solvers/method.ts.
- *
- * Losses stay on the device: they are summed as tensors and read back once every `logEvery` iterations,
- * which is also when NaN/Inf is detected (the exact first bad iteration is found from the per-iteration values).
- */
-export async function train(method: Method, source: BatchSource, target: BatchSource, options: TrainOptions): Promise<TrainResult> {
-  const { iterations, innerSteps, batchSize } = options;
-  const logEvery = Math.max(1, options.logEvery ?? 50);
-  const rng = new Rng(options.seed);
-  const opts = { potential: new Adam(method.potentialParams, options.adam), map: new Adam(method.mapParams, options.adam) };
-  let start = 0;
-  let log: LogRow[] = [];
-  let elapsedBefore = 0;
-  const runDir = options.runDir;
-  if (runDir) mkdirSync(runDir, { recursive: true });
-  let resumedFrom: number | undefined;
-  if (runDir && options.resume && hasCheckpoint(runDir)) {
-    const ck = readCheckpoint(runDir);
-    for (const [k, v] of Object.entries(options.meta ?? {})) {
-      if (ck.meta[k] !== undefined && ck.meta[k] !== v) {
-        throw new Error(`cannot resume: the checkpoint in ${runDir} was written with ${k}=${ck.meta[k]}, this run has ${k}=${v}`);
-      }
-    }
-    restore(method, opts, ck);
-    rng.setState(ck.rng);
-    start = ck.iteration;
-    resumedFrom = start;
-    elapsedBefore = Number(ck.meta.elapsedSeconds ?? 0);
-    log = readLog(runDir, start);
-    writeLog(runDir, log);
-  } else if (runDir) {
-    writeLog(runDir, []);
+/** What the loop keeps per run of a group: its stream, bound, log, and whether (and when) it diverged. */
+class RunState {
+  readonly rng: Rng;
+  readonly bound: number;
+  log: LogRow[] = [];
+  latest: { iteration: number; values: Record<string, number> } | null = null;
+  divergedAt: number | undefined;
+
+  constructor(readonly spec: RunSpec) {
+    this.rng = new Rng(spec.seed);
+    this.bound = lossBound(spec.source, spec.target, spec.seed);
   }
 
-  const step = new OuterIteration(method, source, target, { innerSteps, batchSize, opts, rng, start, iterations });
+  get active(): boolean {
+    return this.divergedAt === undefined;
+  }
+}
 
+/**
+ * Where the runs of a group start (and the training seconds already spent): each run's checkpoint, all at one
+ * iteration, when resuming; else iteration 0. Runs resumed from different iterations cannot share the loop: the
+ * caller groups them by resume point.
+ */
+function resumeRuns(method: Method, opts: Readonly<Record<string, Adam>>, states: readonly RunState[], resume: boolean, checkpointEvery: number | undefined): { start: number; elapsed: number } {
+  if (!resume) return { start: 0, elapsed: 0 };
+  const points = states.map((s) => (s.spec.runDir ? readResumePoint(s.spec.runDir, checkpointEvery) : null));
+  if (points.every((p) => p === null)) return { start: 0, elapsed: 0 };
+  const iterations = [...new Set(points.map((p) => p?.iteration ?? 0))];
+  if (iterations.length > 1 || points.some((p) => p === null)) {
+    throw new Error(`trainRuns: the runs of a group resume from different iterations (${points.map((p) => p?.iteration ?? 0).join(', ')}); train them in separate groups`);
+  }
+  const cks = points as Checkpoint[];
+  states.forEach((s, r) => {
+    for (const [k, v] of Object.entries(s.spec.meta ?? {})) {
+      if (cks[r].meta[k] !== undefined && cks[r].meta[k] !== v) {
+        throw new UserError(`cannot resume: the checkpoint in ${s.spec.runDir} was written with ${k}=${cks[r].meta[k]}, this run has ${k}=${v}`);
+      }
+    }
+  });
+  restoreRuns(method, opts, states.map((s) => s.rng), cks, states.map((s) => join(s.spec.runDir as string, CHECKPOINT_FILE)));
+  states.forEach((s) => {
+    const dir = s.spec.runDir as string;
+    s.log = readLossLog(dir, iterations[0]);
+    writeLossLog(dir, s.log);
+  });
+  return { start: iterations[0], elapsed: Number(cks[0].meta.elapsedSeconds ?? 0) };
+}
+
+/**
+ * The one training loop (OTP Algorithm 1), shared by every method, for a group of R independent runs trained as
+ * one computation (R = 1: a run alone; lib/runs.ts): per outer iteration k, one Adam step on the potential's
+ * loss, then K_T Adam steps on the map's loss, each on a fresh batch (lines 2 and 6). Methods supply only their
+ * losses (and OTP its smoothed source); see lib/solvers/method.ts. Each run draws from its own stream, keeps its
+ * own log, checkpoints and divergence state, and writes to its own folder, so a run trained in a group is the same
+ * run as trained alone.
+ *
+ * Losses stay on the device: they are summed as tensors and read back once every `logEvery` iterations and
+ * before every checkpoint, together with a probe of each run's weights. That is when divergence is detected
+ * (divergence.ts: a non-finite loss or weight, or a loss past the run's bound); the first bad iteration is found
+ * from the per-iteration values, the run is frozen there (no further updates, logs or checkpoints) and the others
+ * go on. No checkpoint is ever written from a diverged state.
+ */
+export async function trainRuns(method: Method, runs: readonly RunSpec[], options: LoopOptions): Promise<TrainResult[]> {
+  const { iterations, innerSteps, batchSize } = options;
+  if (runs.length !== method.runs) throw new Error(`trainRuns: ${runs.length} runs for a method built for ${method.runs}`);
+  const logEvery = Math.max(1, options.logEvery ?? 50);
+  const states = runs.map((spec) => new RunState(spec));
+  const opts = { potential: new Adam(method.potentialParams, options.adam), map: new Adam(method.mapParams, options.adam) };
+  const params = methodParams(method);
+  for (const s of states) if (s.spec.runDir) mkdirSync(s.spec.runDir, { recursive: true });
+  let start: number;
+  let elapsedBefore: number;
+  try {
+    ({ start, elapsed: elapsedBefore } = resumeRuns(method, opts, states, options.resume === true, options.checkpointEvery));
+  } catch (e) {
+    opts.potential.dispose();
+    opts.map.dispose();
+    throw e;
+  }
+  const resumedFrom = start > 0 ? start : undefined;
+
+  const step = new OuterIteration(method, runs, { innerSteps, batchSize, opts, rngs: states.map((s) => s.rng), start, iterations });
   const t0 = Date.now();
   const seconds = () => elapsedBefore + (Date.now() - t0) / 1000;
-  let window: Array<{ iteration: number; sums: Map<string, tf.Tensor> }> = [];
+  // Loss sums of the iterations not yet read back.
+  let pending: Array<{ iteration: number; sums: Map<string, tf.Tensor> }> = [];
   let status: TrainStatus = 'completed';
-  let divergedAt: number | undefined;
   let done = start;
-  let lastRow: LogRow | null = log.length ? log[log.length - 1] : null;
   let lastProgress = 0;
   let lastYield = Date.now();
+  const activeMask = () => states.map((s) => s.active);
+  const anyActive = () => states.some((s) => s.active);
 
-  const flush = async (): Promise<boolean> => {
-    if (window.length === 0) return true;
-    const keys = [...window[0].sums.keys()];
-    const stacked = tf.tidy(() => tf.stack(window.flatMap((w) => keys.map((k) => w.sums.get(k) as tf.Tensor))));
+  /** Reads back the pending losses and the weight probes; freezes each run that diverged in them. */
+  const check = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const keys = [...pending[0].sums.keys()];
+    const stacked = tf.tidy(() => tf.stack([...pending.flatMap((w) => keys.map((k) => w.sums.get(k) as tf.Tensor)), nonFiniteProbe(params)]));
     const values = (await stacked.data()) as Float32Array;
     stacked.dispose();
-    let ok = true;
-    window.forEach((w, i) => {
-      if (!ok) return;
-      for (let j = 0; j < keys.length; j++) {
-        if (!Number.isFinite(values[i * keys.length + j])) {
-          ok = false;
-          divergedAt = w.iteration;
+    const window = pending;
+    pending = [];
+    for (const w of window) for (const t of w.sums.values()) t.dispose();
+    const R = states.length;
+    states.forEach((s, r) => {
+      if (!s.active) return;
+      for (const [i, w] of window.entries()) {
+        const row = Object.fromEntries(keys.map((k, j) => [k, values[(i * keys.length + j) * R + r] / (k.startsWith('map') ? innerSteps : 1)]));
+        if (!Object.values(row).every((v) => withinBound(v, s.bound))) {
+          s.divergedAt = w.iteration;
           return;
         }
+        s.latest = { iteration: w.iteration, values: row };
       }
+      // Finite losses but non-finite weights: the last update of the window produced them.
+      if (!Number.isFinite(values[window.length * keys.length * R + r])) s.divergedAt = window[window.length - 1].iteration;
     });
-    const lastIdx = window.length - 1;
-    const last = window[lastIdx];
-    const row: LogRow = {
-      iteration: last.iteration + 1,
-      seconds: seconds(),
-      values: {
-        ...Object.fromEntries(keys.map((k, j) => [k, values[lastIdx * keys.length + j] / (k.startsWith('map') ? innerSteps : 1)])),
-        ...(method.scheduleValues?.(last.iteration) ?? {}),
-      },
-    };
-    for (const w of window) for (const t of w.sums.values()) t.dispose();
-    window = [];
-    if (ok) {
-      log.push(row);
-      lastRow = row;
-      if (runDir) appendLog(runDir, row, log.length === 1);
-      options.onLog?.(row);
-    }
-    return ok;
+  };
+
+  const writeRows = () => {
+    states.forEach((s, r) => {
+      if (!s.active || !s.latest) return;
+      const row: LogRow = { iteration: s.latest.iteration + 1, seconds: seconds(), values: { ...s.latest.values, ...(method.scheduleValues?.(s.latest.iteration, r) ?? {}) } };
+      s.latest = null;
+      s.log.push(row);
+      if (s.spec.runDir) appendLossRow(s.spec.runDir, row, s.log.length === 1);
+      s.spec.onLog?.(row);
+    });
   };
 
   const checkpoint = async (iteration: number) => {
-    if (!runDir) return;
-    const ck = await snapshot(method, opts, iteration, rng, { ...(options.meta ?? {}), elapsedSeconds: seconds() });
-    writeCheckpoint(runDir, ck);
+    const metas = states.map((s) => (s.active && s.spec.runDir ? { ...(s.spec.meta ?? {}), elapsedSeconds: seconds() } : null));
+    if (metas.every((m) => m === null)) return;
+    const cks = await snapshotRuns(method, opts, iteration, states.map((s) => s.rng), metas);
+    cks.forEach((ck, r) => ck && writeCheckpoint(states[r].spec.runDir as string, ck));
   };
 
   try {
-    for (let k = start; k < iterations; k++) {
-      const sums = step.run(k);
-      window.push({ iteration: k, sums });
+    for (let k = start; k < iterations && anyActive(); k++) {
+      const mask = activeMask();
+      const sums = step.run(k, mask.every(Boolean) ? undefined : mask);
+      pending.push({ iteration: k, sums });
       done = k + 1;
       // Signal handlers (Ctrl-C, a notebook's interrupt) and progress output run on the event loop: give it a
       // turn every 100 ms. Awaiting resolved promises alone never lets them in.
@@ -377,35 +361,50 @@ export async function train(method: Method, source: BatchSource, target: BatchSo
         lastYield = Date.now();
       }
       const last = done === iterations;
-      if (done % logEvery === 0 || last) {
-        if (!(await flush())) {
-          status = 'diverged';
-          break;
-        }
+      const logNow = done % logEvery === 0 || last;
+      const checkpointNow = options.checkpointEvery !== undefined && options.checkpointEvery > 0 && done % options.checkpointEvery === 0 && !last;
+      if (logNow || checkpointNow) {
+        await check();
+        if (logNow) writeRows();
       }
       const now = Date.now();
       if (options.onProgress && (now - lastProgress > 250 || last)) {
         lastProgress = now;
         const rate = (done - start) / Math.max(1e-9, (now - t0) / 1000);
-        options.onProgress({ iteration: done, total: iterations, itPerSecond: rate, etaSeconds: (iterations - done) / Math.max(rate, 1e-9), last: lastRow });
+        const lead = states.find((s) => s.active) ?? states[0];
+        const lastRow = lead.log.length ? lead.log[lead.log.length - 1] : null;
+        options.onProgress({ iteration: done, total: iterations, itPerSecond: rate, etaSeconds: (iterations - done) / Math.max(rate, 1e-9), last: lastRow, active: states.filter((s) => s.active).length });
       }
-      if (runDir && options.checkpointEvery && done % options.checkpointEvery === 0 && !last) await checkpoint(done);
+      if (checkpointNow) await checkpoint(done);
       if (options.signal?.aborted && !last) {
-        if (!(await flush())) {
-          status = 'diverged';
-          break;
-        }
+        await check();
         status = 'interrupted';
-        await checkpoint(done);
+        if (!checkpointNow) await checkpoint(done);
         break;
       }
     }
-    if (status === 'completed') await checkpoint(done);
+    if (status === 'completed' && anyActive()) await checkpoint(done);
   } finally {
-    for (const w of window) for (const t of w.sums.values()) t.dispose();
+    for (const w of pending) for (const t of w.sums.values()) t.dispose();
     step.dispose();
     opts.potential.dispose();
     opts.map.dispose();
   }
-  return { status, iterationsDone: done, divergedAt, resumedFrom, seconds: seconds(), log, rng };
+  return states.map((s) => ({
+    status: s.active ? status : 'diverged',
+    // A diverged run completed the iterations before the first bad one.
+    iterationsDone: s.divergedAt ?? done,
+    divergedAt: s.divergedAt,
+    resumedFrom,
+    seconds: seconds(),
+    log: s.log,
+    rng: s.rng,
+  }));
+}
+
+/** The one loop for a run alone (a group of one): `trainRuns` with one run. */
+export async function train(method: Method, source: BatchSource, target: BatchSource, options: TrainOptions): Promise<TrainResult> {
+  const { seed, runDir, meta, onLog, ...loop } = options;
+  const [result] = await trainRuns(method, [{ source, target, seed, runDir, meta, onLog }], loop);
+  return result;
 }

@@ -1,6 +1,7 @@
 import type { Potential, TransportMap } from '../nets';
 import type { Method } from './method';
-import { mapNoise, semiDualMapLoss, semiDualPotentialLoss, type SemiDualOptions } from './semi-dual';
+import { mapPlan } from './plan';
+import { semiDualMapLoss, semiDualPotentialLoss, type SemiDualOptions } from './semi-dual';
 
 export interface SemiDualNets {
   readonly potential: Potential;
@@ -14,14 +15,16 @@ export interface SemiDualNets {
  */
 export function otmMethod(nets: SemiDualNets, options: SemiDualOptions): Method<SemiDualNets> {
   const { potential, map } = nets;
+  const name = map.noiseDim > 0 ? 'otm-s' : 'otm';
   return {
-    name: map.noiseDim > 0 ? 'otm-s' : 'otm',
+    name,
+    runs: map.runs,
     nets,
     potentialParams: potential.params,
     mapParams: map.params,
     mapStepUsesTarget: false,
     potentialLoss: (batch, ctx) => semiDualPotentialLoss(potential, map, batch, ctx, options),
     mapLoss: (batch, ctx) => semiDualMapLoss(potential, map, batch, ctx, options),
-    transport: (x, ctx) => map.apply(x, mapNoise(map, x.shape[0], ctx)),
+    plan: (run = 0) => mapPlan(name, map.select(run)),
   };
 }

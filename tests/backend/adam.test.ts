@@ -22,7 +22,7 @@ before(async () => {
 });
 
 /** torch.optim.Adam in double precision, written out directly: the independent truth. */
-function adamF64(p: Float64Array, m: Float64Array, v: Float64Array, g: Float32Array, a: AdamUpdateAttrs): void {
+function adamF64(p: Float64Array, m: Float64Array, v: Float64Array, g: Float32Array, a: AdamUpdateAttrs & { readonly lr: number }): void {
   for (let i = 0; i < p.length; i++) {
     m[i] = a.beta1 * m[i] + (1 - a.beta1) * g[i];
     v[i] = a.beta2 * v[i] + (1 - a.beta2) * g[i] * g[i];
@@ -39,7 +39,7 @@ interface Run {
 }
 
 /** Five updates from the same start with the same gradients, through `update`. */
-function run(n: number, hyper: Omit<AdamUpdateAttrs, 'step'>, update: typeof adamUpdate): Run {
+function run(n: number, hyper: Omit<AdamUpdateAttrs, "step"> & { readonly lr: number }, update: typeof adamUpdate): Run {
   const rng = new Rng(21);
   const p = tf.variable(tf.tensor1d(rng.fillNormal(new Float32Array(n))));
   const m = tf.variable(tf.zeros([n]), false);
@@ -57,7 +57,7 @@ function run(n: number, hyper: Omit<AdamUpdateAttrs, 'step'>, update: typeof ada
   return out;
 }
 
-const HYPERS: Array<Omit<AdamUpdateAttrs, 'step'>> = [
+const HYPERS: Array<Omit<AdamUpdateAttrs, 'step'> & { readonly lr: number }> = [
   { lr: 1e-4, beta1: 0, beta2: 0.9, epsilon: 1e-8 }, // OTP App. E.1
   { lr: 1e-2, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
 ];
@@ -151,6 +151,52 @@ test('in-place updates never reach buffers shared with other tensors or with the
     uninstallNativeKernels();
   }
   await tf.setBackend('cpu');
+});
+
+test('a parameter of R runs: per-run lr and frozen runs give, run by run, the update of that run alone (every implementation)', async () => {
+  const [R, n] = [3, 40];
+  const lr = [1e-3, 1e-1, 1e-2];
+  const active = [true, false, true];
+  const rng = new Rng(5);
+  const start = rng.fillNormal(new Float32Array(R * n));
+  const grads = [1, 2, 3].map(() => rng.fillNormal(new Float32Array(R * n)));
+  /** Three updates of `values` (R runs, or one run's slice) with the given attrs. */
+  const updates = (values: Float32Array, g: (s: number) => Float32Array, attrs: { lr: number | readonly number[]; active?: readonly boolean[] }, update: typeof adamUpdate): number[][] => {
+    const shape = [values.length / n, n];
+    const p = tf.variable(tf.tensor2d(values.slice(), shape as [number, number]));
+    const m = tf.variable(tf.zeros(shape), false);
+    const v = tf.variable(tf.zeros(shape), false);
+    for (let step = 1; step <= 3; step++) {
+      const gt = tf.tensor2d(g(step), shape as [number, number]);
+      update(p, gt, m, v, { beta1: 0.5, beta2: 0.9, epsilon: 1e-8, step, ...attrs });
+      gt.dispose();
+    }
+    const out = [p, m, v].map((t) => Array.from(t.dataSync()));
+    tf.dispose([p, m, v]);
+    return out;
+  };
+  const implementations: Array<[string, () => void | Promise<void>, typeof adamUpdate]> = [
+    ['composed', () => uninstallAdamKernel('cpu'), adamUpdateComposed],
+    ['js-cpu', () => { uninstallNativeKernels(); installJsAdamKernel('cpu'); }, adamUpdate],
+    ...(loadNative().addon ? [['native', () => { installNativeKernels(); }, adamUpdate] as [string, () => void, typeof adamUpdate]] : []),
+    ['js-wasm', async () => { await tf.setBackend('wasm'); installJsAdamKernel('wasm'); }, adamUpdate],
+  ];
+  try {
+    for (const [impl, install, update] of implementations) {
+      await install();
+      const group = updates(start, (s) => grads[s - 1], { lr, active }, update);
+      for (let r = 0; r < R; r++) {
+        const slice = (a: Float32Array) => a.subarray(r * n, (r + 1) * n);
+        const alone = active[r] ? updates(slice(start), (s) => slice(grads[s - 1]), { lr: lr[r] }, update) : [Array.from(slice(start)), new Array<number>(n).fill(0), new Array<number>(n).fill(0)];
+        group.forEach((g, i) => assert.deepEqual(g.slice(r * n, (r + 1) * n), alone[i], `${impl}: run ${r}, ${['p', 'm', 'v'][i]}`));
+      }
+    }
+  } finally {
+    uninstallAdamKernel('wasm');
+    uninstallNativeKernels();
+    uninstallAdamKernel('cpu');
+    await tf.setBackend('cpu');
+  }
 });
 
 test('bad arguments are refused', () => {

@@ -18,6 +18,14 @@ function snapshot(dir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(dir).filter((f) => !f.startsWith('.')).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
 }
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+/** The pid in DIR/.lock, or null while there is none or its writer has created but not yet written it. */
+function lockPid(dir: string): number | null {
+  try {
+    return (JSON.parse(readFileSync(join(dir, '.lock'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return null;
+  }
+}
 
 test('a folder holding a run is never overwritten without --force; --resume keeps a finished run; --force replaces it', () => {
   const out = join(tmp, 'finished');
@@ -92,8 +100,11 @@ test('a lock left by kill -9 does not keep the folder stuck; a live writer’s l
       // The same pid with another start time is another process: the pid was reused, the lock is stale.
       writeFileSync(join(out, '.lock'), JSON.stringify({ pid: sleeper.pid, started: '1', host: hostname(), since: 'long ago' }));
       const resumed = startOtbook(['train', ...args, '--resume'], cpu);
-      await waitFor(() => existsSync(join(out, '.lock')) && json(join(out, '.lock')).pid === resumed.pid, 60, 'the lock taken over');
-      resumed.kill('SIGINT');
+      try {
+        await waitFor(() => lockPid(out) === resumed.pid, 60, 'the lock taken over');
+      } finally {
+        resumed.kill('SIGINT'); // also when the wait fails: a live child would keep the test file running
+      }
       const r = await resumed.done;
       assert.equal(r.code, 130, r.stderr);
       assert.match(r.stdout, /resumed from iteration \d+/);
@@ -103,8 +114,11 @@ test('a lock left by kill -9 does not keep the folder stuck; a live writer’s l
   }
   writeFileSync(join(out, '.lock'), JSON.stringify(stale)); // the killed process's lock again
   const again = startOtbook(['train', ...args, '--resume'], cpu);
-  await waitFor(() => existsSync(join(out, '.lock')) && json(join(out, '.lock')).pid === again.pid, 60, 'the stale lock taken over');
-  again.kill('SIGINT');
+  try {
+    await waitFor(() => lockPid(out) === again.pid, 60, 'the stale lock taken over');
+  } finally {
+    again.kill('SIGINT');
+  }
   const r = await again.done;
   assert.equal(r.code, 130, r.stderr);
   assert.deepEqual(readdirSync(out).filter((f) => f.includes('.tmp')), [], 'temporary files of the dead writer are removed');

@@ -17,8 +17,8 @@ export function otbook(args: readonly string[], env: NodeJS.ProcessEnv = {}): Cl
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts `otbook …` and sends SIGINT as soon as `ready()` holds; resolves with its exit. */
-export function otbookInterrupted(args: readonly string[], ready: () => boolean, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** Starts `otbook …` and sends SIGINT (or `signal`) as soon as `ready()` holds; resolves with its exit. */
+export function otbookInterrupted(args: readonly string[], ready: () => boolean, env: NodeJS.ProcessEnv = {}, signal: NodeJS.Signals = 'SIGINT'): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, OTBOOK_PROGRESS: 'lines', ...env }, cwd: ROOT });
     let stdout = '';
@@ -28,7 +28,7 @@ export function otbookInterrupted(args: readonly string[], ready: () => boolean,
     const timer = setInterval(() => {
       if (ready()) {
         clearInterval(timer);
-        child.kill('SIGINT');
+        child.kill(signal);
       }
     }, 20);
     child.on('close', (code) => {

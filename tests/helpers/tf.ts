@@ -6,7 +6,7 @@ export async function useTestBackend(choice?: BackendChoice): Promise<void> {
   await selectBackend({ force: choice ?? (process.env.OTBOOK_TEST_BACKEND as BackendChoice | undefined) ?? 'cpu', announce: false });
 }
 
-export function setVariable(v: tf.Variable, values: number[] | number[][]): void {
+export function setVariable(v: tf.Variable, values: number[] | number[][] | number[][][]): void {
   v.assign(tf.tensor(values, v.shape));
 }
 

@@ -15,38 +15,45 @@ const s = 1.7;
 const alpha = 0.5;
 const cStar = alpha * (s - 1);
 
+// One run (the run axis of lib/runs.ts has length 1): parameters [1], batches [1, n, 1].
 function closedFormPotential(c: number): TimePotential {
-  const cv = tf.variable(tf.scalar(c));
-  return {
+  const cv = tf.variable(tf.tensor1d([c]));
+  const self: TimePotential = {
     kind: 'closed-form',
     dim: 1,
+    runs: 1,
     params: [{ name: 'c', variable: cv }],
-    value: (t, x) => tf.div(tf.mul(cv, tf.sum(tf.square(x), 1)), tf.add(tf.sub(1, t), tf.mul(t, s))) as tf.Tensor1D,
+    value: (t, x) => tf.div(tf.mul(tf.reshape(cv, [1, 1]), tf.sum(tf.square(x), -1)), tf.add(tf.sub(1, t), tf.mul(t, s))) as tf.Tensor2D,
+    select: () => self,
     dispose: () => cv.dispose(),
   };
+  return self;
 }
 
 function linearMap(name: string, a: number): TransportMap {
-  const av = tf.variable(tf.scalar(a));
-  return {
+  const av = tf.variable(tf.tensor1d([a]));
+  const self: TransportMap = {
     kind: 'linear',
     dim: 1,
     noiseDim: 0,
     noiseStd: 1,
+    runs: 1,
     params: [{ name, variable: av }],
-    apply: (x) => tf.mul(x, av) as tf.Tensor2D,
+    apply: (x) => tf.mul(x, tf.reshape(av, [1, 1, 1])) as tf.Tensor3D,
+    select: () => self,
     dispose: () => av.dispose(),
   };
+  return self;
 }
 
 const n = 50_000;
 const rng = new Rng(11);
-const x = tf.tensor2d(rng.fillNormal(new Float32Array(n)), [n, 1]);
-const y = tf.tensor2d(rng.fillNormal(new Float32Array(n), 0, s), [n, 1]);
+const x = tf.tensor3d(rng.fillNormal(new Float32Array(n)), [1, n, 1]);
+const y = tf.tensor3d(rng.fillNormal(new Float32Array(n), 0, s), [1, n, 1]);
 
 test('the HJB residual of the closed-form value function is zero, and not for a wrong one', () => {
-  const t = tf.tensor1d(new Rng(2).fillUniform(new Float32Array(n)));
-  const z = tf.tensor2d(new Rng(3).fillNormal(new Float32Array(n), 0, 2), [n, 1]);
+  const t = tf.tensor2d(new Rng(2).fillUniform(new Float32Array(n)), [1, n]);
+  const z = tf.tensor3d(new Rng(3).fillNormal(new Float32Array(n), 0, 2), [1, n, 1]);
   const good = hjbResidual(closedFormPotential(cStar), t, z, alpha).dataSync()[0];
   const bad = hjbResidual(closedFormPotential(1.3 * cStar), t, z, alpha).dataSync()[0];
   assert.ok(good < 1e-5, `HJB residual at the optimum: ${good}`);
@@ -60,7 +67,7 @@ test('given the closed-form V, T(x) = s·x and S(y) = y/s are stationary for the
     const backward = linearMap('b', b);
     const m = diotmMethod({ potential, forward, backward }, { alpha, lambda: 0, regularizer: 'none' });
     const vars = m.mapParams.map((p) => p.variable);
-    const { grads } = tf.variableGrads(() => m.mapLoss({ x, y }, new StepContext(new Rng(5), 0, 1)).total, vars);
+    const { grads } = tf.variableGrads(() => tf.sum(m.mapLoss({ x, y }, new StepContext(new Rng(5), 0, 1)).total), vars);
     return [grads[vars[0].name].dataSync()[0], grads[vars[1].name].dataSync()[0]];
   };
   const [ga, gb] = grad(s, 1 / s);
@@ -78,7 +85,7 @@ test('given the optimal maps, the closed-form V is stationary for the potential 
     diotmMethod({ potential, forward: linearMap('a', a), backward: linearMap('b', 1 / s) }, { alpha, lambda, regularizer: 'hjb' });
   const gradC = (a: number) => {
     const m = method(a);
-    const { grads, value } = tf.variableGrads(() => m.potentialLoss({ x, y }, new StepContext(new Rng(6), 0, 1)).total, [potential.params[0].variable]);
+    const { grads, value } = tf.variableGrads(() => tf.sum(m.potentialLoss({ x, y }, new StepContext(new Rng(6), 0, 1)).total), [potential.params[0].variable]);
     return { g: grads[potential.params[0].variable.name].dataSync()[0], value: value.dataSync()[0] };
   };
   const terms = method(s, 1).potentialLoss({ x, y }, new StepContext(new Rng(6), 0, 1)).terms;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../lib/random';
 import { mlpMap, mlpPotential } from '../../lib/nets';
-import { otmMethod, train, type Method } from '../../lib/solvers';
+import { otmMethod, train, trainRuns, type Method } from '../../lib/solvers';
 import { diagonalGaussian } from '../helpers/samplers';
 import { useTestBackend } from '../helpers/tf';
 
@@ -39,6 +39,17 @@ test('no tensor leaks: tf.memory().numTensors is the same after iteration 10 and
     onLog: (row) => counts.set(row.iteration, tf.memory().numTensors),
   });
   assert.equal(counts.get(10), counts.get(1000), `tensors after 10: ${counts.get(10)}, after 1000: ${counts.get(1000)}`);
+});
+
+test('a group of runs leaks no tensors either (R = 3, one run frozen early, the others updated with a mask)', async () => {
+  const rngs = [1, 2, 3].map((s) => new Rng(s));
+  const m = otmMethod({ potential: mlpPotential(rngs, 2, [8]), map: mlpMap(rngs, 2, { hidden: [8] }) }, { alpha: 0.5, r1: 0 });
+  const counts = new Map<number, number>();
+  const runs = [0, 1, 2].map((r) => ({ source, target, seed: r, ...(r === 0 ? { onLog: (row: { iteration: number }) => counts.set(row.iteration, tf.memory().numTensors) } : {}) }));
+  // Run 2's lr explodes (lr 1e6, one run of three): it is frozen early, the others go on.
+  const results = await trainRuns(m, runs, { ...base, iterations: 300, innerSteps: 1, logEvery: 10, adam: { lr: [1e-3, 1e-3, 1e6], betas: [0, 0.9] } });
+  assert.deepEqual(results.map((r) => r.status), ['completed', 'completed', 'diverged']);
+  assert.equal(counts.get(10), counts.get(300), `tensors after 10: ${counts.get(10)}, after 300: ${counts.get(300)}`);
 });
 
 test('a resumed run ends with exactly the weights of an uninterrupted one (cpu backend)', async () => {
@@ -93,7 +104,7 @@ test('NaN in a loss stops the run with status diverged at the first bad iteratio
     ...m,
     mapLoss: (batch, ctx) => {
       const l = m.mapLoss(batch, ctx);
-      return ctx.iteration >= 23 ? { ...l, total: tf.mul(l.total, NaN) as tf.Scalar } : l;
+      return ctx.iteration >= 23 ? { ...l, total: tf.mul(l.total, NaN) as tf.Tensor1D } : l;
     },
   };
   const r = await train(poisoned, source, target, { ...base, iterations: 100, logEvery: 10 });

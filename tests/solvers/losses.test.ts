@@ -34,16 +34,18 @@ function tinyNets(): { potential: Potential; map: TransportMap } {
   const rng = new Rng(0);
   const potential = mlpPotential(rng, 2, [3]);
   const map = mlpMap(rng, 2, { hidden: [] });
+  // One run: every parameter has a leading run axis of length 1.
   const [pW1, pb1, pW2, pb2] = potential.params.map((p) => p.variable);
-  setVariable(pW1, W1);
-  setVariable(pb1, b1);
-  setVariable(pW2, w2);
-  setVariable(pb2, b2);
+  setVariable(pW1, [W1]);
+  setVariable(pb1, [b1]);
+  setVariable(pW2, [w2]);
+  setVariable(pb2, [b2]);
   const [mA, mc] = map.params.map((p) => p.variable);
-  setVariable(mA, A);
-  setVariable(mc, c);
+  setVariable(mA, [A]);
+  setVariable(mc, [c]);
   return { potential, map };
 }
+const batch = (points: number[][]) => tf.tensor3d([points]);
 
 const relu = (v: number) => Math.max(0, v);
 function Vhand(y: number[]): number {
@@ -77,8 +79,8 @@ const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 test('semi-dual potential loss = mean V(T(x)) − mean V(y), plus (λ/2)·mean‖∇V(y)‖² (OTP Eq. 9)', () => {
   const { potential, map } = tinyNets();
   const ctx = new StepContext(new Rng(1), 0, 1);
-  const x = tf.tensor2d(xs);
-  const y = tf.tensor2d(ys);
+  const x = batch(xs);
+  const y = batch(ys);
   const vT = mean(xs.map((p) => Vhand(That(p))));
   const vY = mean(ys.map(Vhand));
   const r1 = mean(ys.map((p) => gradVhand(p).reduce((s, g) => s + g * g, 0)));
@@ -98,20 +100,20 @@ test('semi-dual map loss = mean[α‖x − T(x)‖² − V(T(x))] (OTP Alg. 1 li
     const t = That(p);
     return alpha * ((p[0] - t[0]) ** 2 + (p[1] - t[1]) ** 2) - Vhand(t);
   }));
-  const loss = semiDualMapLoss(potential, map, { x: tf.tensor2d(xs), y: tf.tensor2d(ys) }, ctx, { alpha, r1: 0 });
+  const loss = semiDualMapLoss(potential, map, { x: batch(xs), y: batch(ys) }, ctx, { alpha, r1: 0 });
   close(loss.total.dataSync()[0], expected, 1e-5, 'map loss');
 });
 
 test('the map gradient of the semi-dual map loss matches finite differences', () => {
   const { potential, map } = tinyNets();
   const method = otmMethod({ potential, map }, { alpha: 1, r1: 0 });
-  const x = tf.tensor2d(xs);
-  const y = tf.tensor2d(ys);
+  const x = batch(xs);
+  const y = batch(ys);
   const ctx = () => new StepContext(new Rng(1), 0, 1);
   const vars = method.mapParams.map((p) => p.variable);
-  const { grads } = tf.variableGrads(() => method.mapLoss({ x, y }, ctx()).total, vars);
+  const { grads } = tf.variableGrads(() => tf.sum(method.mapLoss({ x, y }, ctx()).total), vars);
   const Avar = vars[0];
-  const base = Avar.arraySync() as number[][];
+  const base = (Avar.arraySync() as number[][][])[0];
   const h = 1e-2;
   for (const [i, j] of [
     [0, 0],
@@ -120,14 +122,14 @@ test('the map gradient of the semi-dual map loss matches finite differences', ()
   ]) {
     const plus = base.map((r) => r.slice());
     plus[i][j] += h;
-    setVariable(Avar, plus);
+    setVariable(Avar, [plus]);
     const lp = method.mapLoss({ x, y }, ctx()).total.dataSync()[0];
     const minus = base.map((r) => r.slice());
     minus[i][j] -= h;
-    setVariable(Avar, minus);
+    setVariable(Avar, [minus]);
     const lm = method.mapLoss({ x, y }, ctx()).total.dataSync()[0];
-    setVariable(Avar, base);
-    const g = (grads[Avar.name].arraySync() as number[][])[i][j];
+    setVariable(Avar, [base]);
+    const g = (grads[Avar.name].arraySync() as number[][][])[0][i][j];
     close(g, (lp - lm) / (2 * h), 2e-3, `dL/dA[${i}][${j}]`);
   }
 });
@@ -160,9 +162,9 @@ test('γ-weak cost: α·mean‖x − T‖² − α·γ·unbiased Var over the dr
     const variance = draws.reduce((s, t) => s + (t[0] - m[0]) ** 2 + (t[1] - m[1]) ** 2, 0) / (draws.length - 1);
     total += alpha * (transport - gamma * variance);
   }
-  const got = weakQuadraticCostMean(tf.tensor2d(x), tf.tensor3d(plan), alpha, gamma).dataSync()[0];
+  const got = weakQuadraticCostMean(tf.tensor3d([x]), tf.tensor4d([plan]), alpha, gamma).dataSync()[0];
   close(got, total / 2, 1e-6, 'weak cost');
-  assert.throws(() => weakQuadraticCostMean(tf.tensor2d([[0, 0]]), tf.tensor3d([[[1, 1]]]), 0.5, 1), /Z ≥ 2/);
+  assert.throws(() => weakQuadraticCostMean(tf.tensor3d([[[0, 0]]]), tf.tensor4d([[[[1, 1]]]]), 0.5, 1), /Z ≥ 2/);
 });
 
 test('NOT with γ = 0 and one draw has the same map loss as OTM-s on the same noise', () => {
@@ -171,8 +173,8 @@ test('NOT with γ = 0 and one draw has the same map loss as OTM-s on the same no
   const map = mlpMap(rng, 2, { hidden: [8], noiseDim: 2, noiseStd: 0.1 });
   const not = notMethod({ potential, map }, { alpha: 1, gamma: 0, gammaWarmup: 0, zSize: 1 });
   const otms = otmMethod({ potential, map }, { alpha: 1, r1: 0 });
-  const x = tf.tensor2d(xs);
-  const y = tf.tensor2d(ys);
+  const x = batch(xs);
+  const y = batch(ys);
   const a = not.mapLoss({ x, y }, new StepContext(new Rng(9), 0, 1)).total.dataSync()[0];
   const b = otms.mapLoss({ x, y }, new StepContext(new Rng(9), 0, 1)).total.dataSync()[0];
   close(a, b, 1e-6, 'NOT(γ=0, Z=1) vs OTM-s');

@@ -21,12 +21,34 @@ import { replaceKernel, restoreKernel } from './registry';
 export const ADAM_UPDATE_KERNEL = 'OtbookAdamUpdate';
 
 export interface AdamUpdateAttrs {
-  readonly lr: number;
+  /** The step size; for a parameter of R runs ([R, …]) it may be one per run. */
+  readonly lr: number | readonly number[];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
   /** 1 for the first update. */
   readonly step: number;
+  /**
+   * For a parameter of R runs ([R, …], lib/runs.ts): which runs to update. Absent, or all true: every element.
+   * A run that is false keeps its parameter and moments unchanged (a diverged run of a group is frozen).
+   */
+  readonly active?: readonly boolean[];
+}
+
+/**
+ * Calls f(start, end, lr) for the element ranges to update and their step sizes: [0, size) once when every run
+ * is updated with one lr, else the slice of each active run (of R equal slices) with its own lr. Each element
+ * gets the same arithmetic either way: the update is element-wise.
+ */
+export function forRunSlices(size: number, attrs: Pick<AdamUpdateAttrs, 'lr' | 'active'>, f: (start: number, end: number, lr: number) => void): void {
+  const { lr, active } = attrs;
+  if ((!active || active.every(Boolean)) && typeof lr === 'number') {
+    f(0, size, lr);
+    return;
+  }
+  const runs = active?.length ?? (lr as readonly number[]).length;
+  const per = size / runs;
+  for (let r = 0; r < runs; r++) if (!active || active[r]) f(r * per, (r + 1) * per, typeof lr === 'number' ? lr : lr[r]);
 }
 
 export type AdamImplementation = 'native' | 'js-cpu' | 'js-wasm' | 'composed';
@@ -46,7 +68,7 @@ export function adamFactors(a: AdamUpdateAttrs): { c1: number; c2: number } {
 
 /** The loop shared by the cpu and wasm JS kernels; `out` may alias `p` (in place). */
 export function adamLoop(
-  p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: Float32Array, a: AdamUpdateAttrs,
+  p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: Float32Array, a: AdamUpdateAttrs & { readonly lr: number },
 ): void {
   const { c1, c2 } = adamFactors(a);
   const b1 = a.beta1;
@@ -71,7 +93,7 @@ const cpuAdam: AdamKernelFunc = ({ inputs, backend, attrs }) => {
   if (!b) throw new Error('OtbookAdamUpdate(cpu): not the cpu backend');
   const [p, g, m, v] = [inputs.param, inputs.grad, inputs.m, inputs.v].map((t) => cpuValues(b, t));
   if (!p || !g || !m || !v) throw new Error('OtbookAdamUpdate(cpu): float32 inputs expected');
-  adamLoop(p, g, m, v, p, attrs);
+  forRunSlices(p.length, attrs, (s, e, lr) => adamLoop(p.subarray(s, e), g.subarray(s, e), m.subarray(s, e), v.subarray(s, e), p.subarray(s, e), { ...attrs, lr }));
   return [];
 };
 
@@ -84,7 +106,9 @@ const wasmAdam: AdamKernelFunc = ({ inputs, backend, attrs }) => {
   if (!b) throw new Error('OtbookAdamUpdate(wasm): not the wasm backend');
   const out = b.makeOutput(inputs.param.shape.slice(), 'float32');
   // Views are taken after the allocation, which may have grown (and detached) the heap.
-  adamLoop(wasmF32(b, inputs.param), wasmF32(b, inputs.grad), wasmF32(b, inputs.m), wasmF32(b, inputs.v), wasmF32(b, out), attrs);
+  const [p, g, m, v, o] = [inputs.param, inputs.grad, inputs.m, inputs.v, out].map((t) => wasmF32(b, t));
+  if (attrs.active) o.set(p); // frozen runs keep their values
+  forRunSlices(p.length, attrs, (s, e, lr) => adamLoop(p.subarray(s, e), g.subarray(s, e), m.subarray(s, e), v.subarray(s, e), o.subarray(s, e), { ...attrs, lr }));
   return [out];
 };
 
@@ -156,12 +180,19 @@ export function adamUpdateComposed(param: tf.Variable, grad: tf.Tensor, m: tf.Va
   check(param, grad, m, v);
   const { c1, c2 } = adamFactors(attrs);
   tf.tidy(() => {
+    const active = attrs.active && !attrs.active.every(Boolean) ? attrs.active : null;
+    // Frozen runs keep their values: the new value where the run is active, the old one elsewhere.
+    const keep = (t: tf.Variable, next: tf.Tensor): tf.Tensor =>
+      active ? tf.where(tf.tensor(active.map(Number), [active.length, ...t.shape.slice(1).map(() => 1)], 'bool'), next, t) : next;
     const m1 = tf.add(tf.mul(tf.scalar(attrs.beta1), m), tf.mul(tf.scalar(1 - attrs.beta1), grad));
     const v1 = tf.add(tf.mul(tf.scalar(attrs.beta2), v), tf.mul(tf.scalar(1 - attrs.beta2), tf.square(grad)));
-    m.assign(m1);
-    v.assign(v1);
     const denom = tf.add(tf.sqrt(tf.mul(tf.scalar(c2), v1)), tf.scalar(attrs.epsilon));
-    param.assign(tf.sub(param, tf.div(tf.mul(tf.scalar(attrs.lr * c1), m1), denom)));
+    const lr = attrs.lr;
+    const step = typeof lr === 'number' ? tf.scalar(lr * c1) : tf.tensor(lr.map((l) => l * c1), [lr.length, ...param.shape.slice(1).map(() => 1)]);
+    const p1 = tf.sub(param, tf.div(tf.mul(step, m1), denom));
+    m.assign(keep(m, m1));
+    v.assign(keep(v, v1));
+    param.assign(keep(param, p1));
   });
 }
 

@@ -13,6 +13,10 @@ import * as tf from '@tensorflow/tfjs-core';
  * g = dy otherwise: ∂x = g Wᵀ, ∂W = xᵀ g, ∂b = Σ_rows g. It is made of differentiable ops, so gradients of
  * gradients (R1 penalty, HJB) work through it; the engine does not see the path through the saved output y
  * on a second differentiation, which costs nothing here because ∂step(y)/∂y = 0.
+ *
+ * With a leading run axis (a group of R independent runs: x [R, B, k], W [R, k, n], b [R, n]) the op is R dense
+ * layers in one call, run r's block computed exactly as the op computes it for that run alone; its gradient is
+ * the same few ops batched over runs (batched matMuls, and the bias gradient Σ_rows g as `sumRows`).
  */
 export const DENSE_KERNEL = 'OtbookDense';
 
@@ -29,9 +33,9 @@ export interface DenseAttrs {
  */
 export const RELU_GRAD_KERNEL = 'OtbookReluGrad';
 
-function reluGrad(dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
+function reluGrad<T extends tf.Tensor>(dy: T, y: T): T {
   if (tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) && dy.dtype === 'float32') {
-    return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, y }) as tf.Tensor2D;
+    return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, y }) as T;
   }
   return tf.mul(dy, tf.step(y));
 }
@@ -40,8 +44,32 @@ const reluGradGradient: tf.GradConfig = {
   kernelName: RELU_GRAD_KERNEL,
   inputsToSave: ['y'],
   gradFunc: (ddx, saved) => {
-    const [y] = saved as tf.Tensor2D[];
-    return { dy: () => reluGrad(ddx as tf.Tensor2D, y), y: () => tf.zerosLike(y) };
+    const [y] = saved;
+    return { dy: () => reluGrad(ddx as tf.Tensor, y), y: () => tf.zerosLike(y) };
+  },
+};
+
+/**
+ * Σ_i x[r, i, j] for each run r: x [R, B, n] → [R, n] (a batched dense layer's bias gradient), as one op
+ * `OtbookSumRows` where the backend has it. Its native kernel adds the rows of each run in float, in row order,
+ * as the leading-axis sum of one run does (tf.sum(g, 0), the bias gradient of a layer without a run axis), so a
+ * run's gradient is the same alone and in a group; elsewhere it is tf.sum(x, 1).
+ */
+export const SUM_ROWS_KERNEL = 'OtbookSumRows';
+
+export function sumRows(x: tf.Tensor3D): tf.Tensor2D {
+  if (tf.getKernel(SUM_ROWS_KERNEL, tf.getBackend()) && x.dtype === 'float32') {
+    return tf.engine().runKernel(SUM_ROWS_KERNEL, { x }) as tf.Tensor2D;
+  }
+  return tf.sum(x, 1);
+}
+
+const sumRowsGradient: tf.GradConfig = {
+  kernelName: SUM_ROWS_KERNEL,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved) => {
+    const [x] = saved as tf.Tensor3D[];
+    return { x: () => tf.mul(tf.expandDims(dy as tf.Tensor2D, 1), tf.onesLike(x)) };
   },
 };
 
@@ -50,14 +78,14 @@ const denseGradient: tf.GradConfig = {
   inputsToSave: ['x', 'W'],
   outputsToSave: [true],
   gradFunc: (dy, saved, attrs) => {
-    const [x, W, y] = saved as tf.Tensor2D[];
-    const d = dy as tf.Tensor2D;
+    const [x, W, y] = saved;
     // Computed once for all three closures: the backward pass runs inside the engine's tidy, which frees it.
+    const d = dy as tf.Tensor;
     const g = (attrs as unknown as DenseAttrs).activation === 'relu' ? reluGrad(d, y) : d;
     return {
       x: () => tf.matMul(g, W, false, true),
       W: () => tf.matMul(x, g, true, false),
-      b: () => tf.sum(g, 0),
+      b: () => (g.rank === 3 ? sumRows(g as tf.Tensor3D) : tf.sum(g, 0)),
     };
   },
 };
@@ -69,6 +97,7 @@ export function registerDenseGradient(): void {
   if (gradientRegistered) return;
   tf.registerGradient(denseGradient);
   tf.registerGradient(reluGradGradient);
+  tf.registerGradient(sumRowsGradient);
   gradientRegistered = true;
 }
 
@@ -77,14 +106,20 @@ export function denseKernelActive(): boolean {
   return tf.getKernel(DENSE_KERNEL, tf.getBackend()) !== undefined;
 }
 
-/** act(x W + b), as one op where the backend has the kernel, else as matMul, add and relu. */
-export function denseOp(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D | null, activation: DenseActivation): tf.Tensor2D {
+/**
+ * act(x W + b), as one op where the backend has the kernel, else as matMul, add and relu. Without a run axis:
+ * x [B, k], W [k, n], b [n]; with one: x [R, B, k], W [R, k, n], b [R, n] (R independent layers).
+ */
+export function denseOp<T extends tf.Tensor2D | tf.Tensor3D>(x: T, W: T, b: tf.Tensor | null, activation: DenseActivation): T {
+  if (x.rank !== W.rank || (b && b.rank !== x.rank - 1)) {
+    throw new Error(`denseOp: x [${x.shape}], W [${W.shape}] and b [${b?.shape ?? ''}] must be [B, k], [k, n], [n] or [R, B, k], [R, k, n], [R, n]`);
+  }
   if (denseKernelActive() && x.dtype === 'float32') {
     const inputs: tf.NamedTensorMap = b ? { x, W, b } : { x, W };
     const attrs: DenseAttrs = { activation };
-    return tf.engine().runKernel(DENSE_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+    return tf.engine().runKernel(DENSE_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as T;
   }
-  const z = tf.matMul(x, W) as tf.Tensor2D;
-  const zb = b ? (tf.add(z, b) as tf.Tensor2D) : z;
-  return activation === 'relu' ? tf.relu(zb) : zb;
+  const z = tf.matMul(x, W);
+  const zb = b ? tf.add(z, x.rank === 3 ? tf.expandDims(b, 1) : b) : z;
+  return (activation === 'relu' ? tf.relu(zb) : zb) as T;
 }

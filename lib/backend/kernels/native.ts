@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { adamFactors, installAdamKernel, uninstallAdamKernel, type AdamKernelFunc } from './adam';
+import { adamFactors, forRunSlices, installAdamKernel, uninstallAdamKernel, type AdamKernelFunc } from './adam';
 import { asCpuBackend, cpuValues, sizeOf, type CpuBackendLike, broadcastBatchIndex } from './internals';
-import { DENSE_KERNEL, registerDenseGradient, RELU_GRAD_KERNEL } from './dense';
+import { DENSE_KERNEL, registerDenseGradient, RELU_GRAD_KERNEL, SUM_ROWS_KERNEL } from './dense';
 import { BufferPool } from './pool';
 import { originalKernel, replaceKernel, restoreKernel } from './registry';
 
@@ -32,13 +32,19 @@ export interface NativeAddon {
   reduceSum(x: Float32Array, outer: number, inner: number, out: Float32Array, leading: boolean): void;
   denseForward(x: Float32Array, W: Float32Array, bias: Float32Array | null, out: Float32Array, m: number, k: number, n: number, relu: boolean): void;
   reluGrad(dy: Float32Array, y: Float32Array, out: Float32Array): void;
+  denseForwardBatch(x: Float32Array, W: Float32Array, bias: Float32Array | null, out: Float32Array, runs: number, m: number, k: number, n: number, relu: boolean): void;
+  sumRowsBatch(x: Float32Array, out: Float32Array, runs: number, rows: number, cols: number): void;
+  sigmoid(x: Float32Array, out: Float32Array, unsure: Int32Array): number;
   setNumThreads(n: number): void;
   numThreads(): number;
   config(): string;
 }
 
-const ABI_VERSION = 3;
-const FUNCTIONS = ['gemm', 'adam', 'binary', 'unary', 'reduceSum', 'denseForward', 'reluGrad', 'setNumThreads', 'numThreads', 'config'] as const;
+const ABI_VERSION = 5;
+const FUNCTIONS = [
+  'gemm', 'adam', 'binary', 'unary', 'reduceSum', 'denseForward', 'reluGrad', 'denseForwardBatch', 'sumRowsBatch', 'sigmoid', 'setNumThreads', 'numThreads',
+  'config',
+] as const;
 
 /** native/build/Release/otbook_native.node, from lib/backend/kernels (tsx) or dist/backend/kernels (built). */
 export const NATIVE_ADDON_PATH = path.resolve(__dirname, '..', '..', '..', 'native', 'build', 'Release', 'otbook_native.node');
@@ -249,7 +255,10 @@ function makeSum(addon: NativeAddon): Kernel {
   };
 }
 
-/** OtbookDense (dense.ts): sgemm, bias and ReLU in one native call; other layouts go through matMul, Add, Relu. */
+/**
+ * OtbookDense (dense.ts): sgemm, bias and ReLU in one native call, for one layer ([B, k]·[k, n]) or for a group's R
+ * layers at once ([R, B, k]·[R, k, n]); other layouts of one layer go through matMul, Add, Relu.
+ */
 function makeDense(addon: NativeAddon): Kernel {
   return (args) => {
     const backend = asCpuBackend(args.backend);
@@ -258,6 +267,15 @@ function makeDense(addon: NativeAddon): Kernel {
     const xv = backend && f32(backend, x);
     const wv = backend && f32(backend, W);
     const bv = backend && b ? f32(backend, b) : null;
+    if (x.shape.length === 3) {
+      const [runs, m, k] = x.shape;
+      const n = W.shape[2];
+      const ok = W.shape.length === 3 && W.shape[0] === runs && W.shape[1] === k && (!b || (b.shape.length === 2 && b.shape[0] === runs && b.shape[1] === n));
+      if (!backend || !xv || !wv || (b && !bv) || !ok) throw new Error(`OtbookDense(native): float32 [R, B, k], [R, k, n], [R, n] expected, got [${x.shape}], [${W.shape}], [${b?.shape ?? ''}]`);
+      const out = nativePool.take(runs * m * n);
+      addon.denseForwardBatch(xv, wv, bv, out, runs, m, k, n, relu);
+      return backend.makeTensorInfo([runs, m, n], 'float32', out);
+    }
     const plain = x.shape.length === 2 && W.shape.length === 2 && x.shape[1] === W.shape[0] && (!b || (b.shape.length === 1 && b.shape[0] === W.shape[1]));
     if (!backend || !xv || !wv || (b && !bv) || !plain) {
       const fused = current('_FusedMatMul');
@@ -268,6 +286,20 @@ function makeDense(addon: NativeAddon): Kernel {
     const out = nativePool.take(m * n);
     addon.denseForward(xv, wv, bv, out, m, k, n, relu);
     return backend.makeTensorInfo([m, n], 'float32', out);
+  };
+}
+
+/** OtbookSumRows (dense.ts): each run's rows summed in float, in row order (the bias gradient of a group's layers). */
+function makeSumRows(addon: NativeAddon): Kernel {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const xv = backend && f32(backend, x);
+    if (!backend || !xv || x.shape.length !== 3) throw new Error(`OtbookSumRows(native): a float32 [R, B, n] tensor expected, got [${x.shape}]`);
+    const [runs, rows, cols] = x.shape;
+    const out = nativePool.take(runs * cols);
+    addon.sumRowsBatch(xv, out, runs, rows, cols);
+    return backend.makeTensorInfo([runs, cols], 'float32', out);
   };
 }
 
@@ -290,6 +322,81 @@ function makeReluGrad(addon: NativeAddon): Kernel {
   };
 }
 
+/**
+ * SplitV along the last axis (the gradient of a concatenation of features: a stochastic map's [x, z], DIOTM's
+ * [sin, cos] time embedding) as strided row copies; tfjs's cpu kernel copies such slices element by element
+ * through index arithmetic (≈ 1 µs per element). A copy: the values are those of the original kernel.
+ */
+function makeSplitV(): (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[] {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const xv = backend && f32(backend, x);
+    const rank = x.shape.length;
+    const axis = rank > 0 ? tf.util.parseAxisParam(args.attrs?.axis as number, x.shape)[0] : -1;
+    if (!backend || !xv || rank < 2 || axis !== rank - 1) return (orig('SplitV') as unknown as (a: KernelArgs) => tf.TensorInfo[])(args);
+    const width = x.shape[rank - 1];
+    const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, args.attrs?.numOrSizeSplits as number | number[], axis);
+    const rows = xv.length / Math.max(1, width);
+    let offset = 0;
+    return sizes.map((w) => {
+      const out = nativePool.take(rows * w);
+      for (let i = 0; i < rows; i++) out.set(xv.subarray(i * width + offset, i * width + offset + w), i * w);
+      offset += w;
+      return backend.makeTensorInfo([...x.shape.slice(0, -1), w], 'float32', out);
+    });
+  };
+}
+
+/** Concat along the last axis (a stochastic map's [x, z], DIOTM's [sin, cos] embedding): row-wise copies. */
+function makeConcat(): Kernel {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const xs = args.inputs as unknown as tf.TensorInfo[];
+    const rank = xs[0]?.shape.length ?? 0;
+    const values = backend ? xs.map((t) => f32(backend, t)) : [];
+    const axis = rank > 0 ? tf.util.parseAxisParam(args.attrs?.axis as number, xs[0].shape)[0] : -1;
+    const lead = xs[0]?.shape.slice(0, -1) ?? [];
+    const same = xs.every((t) => t.shape.length === rank && tf.util.arraysEqual(t.shape.slice(0, -1), lead));
+    if (!backend || xs.length < 2 || rank < 2 || axis !== rank - 1 || !same || values.some((v) => !v)) return orig('Concat')(args);
+    const widths = xs.map((t) => t.shape[rank - 1]);
+    const total = widths.reduce((a, b) => a + b, 0);
+    const rows = sizeOf(lead);
+    const out = nativePool.take(rows * total);
+    let offset = 0;
+    xs.forEach((_, j) => {
+      const v = values[j] as Float32Array;
+      const w = widths[j];
+      if (w >= 16) for (let i = 0; i < rows; i++) out.set(v.subarray(i * w, (i + 1) * w), i * total + offset);
+      else for (let i = 0; i < rows; i++) for (let c = 0; c < w; c++) out[i * total + offset + c] = v[i * w + c];
+      offset += w;
+    });
+    return backend.makeTensorInfo([...lead, total], 'float32', out);
+  };
+}
+
+/**
+ * Sigmoid with exactly the values of tfjs's JS kernel (1 / (1 + Math.exp(−x)) in double, stored as float32): C
+ * computes every element whose float32 rounding is certain whatever the last bits of exp (see the addon), and
+ * the few it cannot vouch for are computed here with Math.exp itself. Smooth networks (SiLU: DIOTM) spend most of
+ * their step in this kernel otherwise.
+ */
+const SIGMOID_UNSURE = new Int32Array(4096);
+
+function makeSigmoid(addon: NativeAddon): Kernel {
+  return (args) => {
+    const backend = asCpuBackend(args.backend);
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const xv = backend && f32(backend, x);
+    if (!backend || !xv) return orig('Sigmoid')(args);
+    const out = nativePool.take(xv.length);
+    const unsure = addon.sigmoid(xv, out, SIGMOID_UNSURE);
+    if (unsure < 0) for (let i = 0; i < xv.length; i++) out[i] = 1 / (1 + Math.exp(-xv[i]));
+    else for (let k = 0; k < unsure; k++) out[SIGMOID_UNSURE[k]] = 1 / (1 + Math.exp(-xv[SIGMOID_UNSURE[k]]));
+    return backend.makeTensorInfo(x.shape.slice(), 'float32', out);
+  };
+}
+
 function makeAdam(addon: NativeAddon): AdamKernelFunc {
   return ({ inputs, backend, attrs }) => {
     const b = asCpuBackend(backend);
@@ -297,7 +404,10 @@ function makeAdam(addon: NativeAddon): AdamKernelFunc {
     const [p, g, m, v] = [inputs.param, inputs.grad, inputs.m, inputs.v].map((t) => cpuValues(b, t));
     if (!p || !g || !m || !v) throw new Error('OtbookAdamUpdate(native): float32 inputs expected');
     const { c1, c2 } = adamFactors(attrs);
-    addon.adam(p, g, m, v, p, attrs.lr, attrs.beta1, attrs.beta2, attrs.epsilon, c1, c2);
+    forRunSlices(p.length, attrs, (s, e, lr) => {
+      const [ps, gs, ms, vs] = s === 0 && e === p.length ? [p, g, m, v] : [p, g, m, v].map((a) => a.subarray(s, e));
+      addon.adam(ps, gs, ms, vs, ps, lr, attrs.beta1, attrs.beta2, attrs.epsilon, c1, c2);
+    });
     return [];
   };
 }
@@ -328,6 +438,10 @@ export function installNativeKernels(options: { pool?: boolean } = {}): boolean 
   replaceKernel('Sum', 'cpu', makeSum(addon) as unknown as tf.KernelFunc);
   replaceKernel(DENSE_KERNEL, 'cpu', makeDense(addon) as unknown as tf.KernelFunc);
   replaceKernel(RELU_GRAD_KERNEL, 'cpu', makeReluGrad(addon) as unknown as tf.KernelFunc);
+  replaceKernel(SUM_ROWS_KERNEL, 'cpu', makeSumRows(addon) as unknown as tf.KernelFunc);
+  replaceKernel('SplitV', 'cpu', makeSplitV() as unknown as tf.KernelFunc);
+  replaceKernel('Concat', 'cpu', makeConcat() as unknown as tf.KernelFunc);
+  replaceKernel('Sigmoid', 'cpu', makeSigmoid(addon) as unknown as tf.KernelFunc);
   registerDenseGradient();
   installAdamKernel('cpu', makeAdam(addon), 'native');
   installed = true;
@@ -339,6 +453,10 @@ export function uninstallNativeKernels(): void {
   for (const name of NATIVE_KERNEL_NAMES) restoreKernel(name, 'cpu');
   restoreKernel(DENSE_KERNEL, 'cpu');
   restoreKernel(RELU_GRAD_KERNEL, 'cpu');
+  restoreKernel(SUM_ROWS_KERNEL, 'cpu');
+  restoreKernel('SplitV', 'cpu');
+  restoreKernel('Concat', 'cpu');
+  restoreKernel('Sigmoid', 'cpu');
   uninstallAdamKernel('cpu');
   installed = false;
 }

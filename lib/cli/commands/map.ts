@@ -3,11 +3,10 @@ import { flagBool, flagNumber, flagString, requireFlag } from '../args';
 import { UserError } from '../../errors';
 import { selectBackend } from '../../backend';
 import { loadCsvPoints } from '../../data/csv';
-import { buildRun } from '../../experiments/build';
-import { transportPoints } from '../../experiments/evaluate';
+import { loadRunPlan } from '../../experiments/build';
 import { checkRunCheckpoint, usableRun, withRunCheckpoint } from '../../experiments/run-folder';
 import { Rng } from '../../random';
-import { StepContext, disposeMethod, loadWeights } from '../../solvers';
+import { samplePoints } from '../../solvers';
 import { checkOutputFile, writeCsvRows } from '../output-file';
 
 /** Output values (points × samples × dimension) one call may produce: 2^25, 128 MiB of float32 and about 0.5 GB of CSV. */
@@ -44,14 +43,10 @@ export const command: Command = {
     }
     checkRunCheckpoint(dir, config);
     await selectBackend();
-    const { method } = buildRun(config);
+    const plan = withRunCheckpoint(dir, () => loadRunPlan(config, dir));
     try {
-      withRunCheckpoint(dir, () => loadWeights(method, dir));
-      const ctx = new StepContext(new Rng(seed), config.iterations, config.iterations);
-      // K copies of every row, in order: rows i·K … i·K + K − 1 are the samples of input point i.
-      const rep = new Float32Array(x.n * k * x.d);
-      for (let i = 0; i < x.n; i++) for (let j = 0; j < k; j++) rep.set(x.data.subarray(i * x.d, (i + 1) * x.d), (i * k + j) * x.d);
-      const t = await transportPoints(method, { n: x.n * k, d: x.d, data: rep }, ctx);
+      // Rows i·K … i·K + K − 1 are the samples of input point i.
+      const t = await samplePoints(plan, x, k, new Rng(seed));
       const bad = t.data.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) {
         throw new UserError(`${dir}: the learned map gives a non-finite value (for input row ${Math.floor(bad / x.d / k) + 1}); its weights are not usable, so nothing was written`);
@@ -64,7 +59,7 @@ export const command: Command = {
       process.stdout.write(`otbook map: ${x.n} point(s)${k > 1 ? ` × ${k} samples` : ''} → ${output}\n`);
       return 0;
     } finally {
-      disposeMethod(method);
+      plan.dispose();
     }
   },
 };

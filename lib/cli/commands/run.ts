@@ -19,7 +19,7 @@ export const command: Command = {
     shard: { kind: 'string', value: 'i/n', help: 'run only slice i of n of the cells (for array jobs)' },
     jobs: { kind: 'integer', value: 'N', help: 'worker processes on this machine (default 1)' },
     out: { kind: 'string', value: 'DIR', help: 'results folder (one sub-folder per cell)' },
-    'dry-run': { kind: 'boolean', help: 'print the cells and an honest time estimate, run nothing' },
+    'dry-run': { kind: 'boolean', help: 'print the cells, their batched groups and an honest time estimate, run nothing' },
     list: { kind: 'boolean', help: 'list the experiments' },
     queue: { kind: 'boolean', help: '(used by --jobs workers) take only cells not claimed by another worker' },
   },
@@ -37,14 +37,14 @@ export const command: Command = {
     const shard = shardFlag ? parseShard(shardFlag) : undefined;
     const cellsFlag = flagString(args, 'cells');
     const cells = cellsFlag !== undefined ? parseCellList(cellsFlag) : undefined;
+    const jobs = flagNumber(args, 'jobs') ?? 1;
+    if (jobs < 1) throw new UserError(`--jobs ${jobs}: must be at least 1`);
     if (flagBool(args, 'dry-run')) {
-      const estimate = await estimateExperiment(experiment, scale, { shard, cells });
+      const estimate = await estimateExperiment(experiment, scale, { shard, cells, jobs });
       process.stdout.write(formatEstimate(estimate));
       return EXIT.ok;
     }
     const out = requireFlag(flagString(args, 'out'), 'out', 'run');
-    const jobs = flagNumber(args, 'jobs') ?? 1;
-    if (jobs < 1) throw new UserError(`--jobs ${jobs}: must be at least 1`);
     const results = await withInterrupt(`otbook run ${name}`, (signal) => runExperiment(name, { scale, out, shard, cells, jobs, queue: flagBool(args, 'queue'), signal }));
     if (results.some((r) => r.status === 'interrupted')) return EXIT.interrupted;
     const failed = results.filter((r) => r.status !== 'completed');
