@@ -7,6 +7,7 @@ import { paths, repoRoot } from '../paths';
 import type { RunMetrics } from './evaluate';
 import { getExperiment, selectCells, type Cell } from './registry';
 import { configHash, readRunRecord, runTraining, writeJsonAtomic, type RunRecord } from './runner';
+import { decodeSweepEvent, writeSweepEvent, type SweepEvent } from './progress';
 
 /** One row of an experiment's results: a cell and what its run recorded. */
 export interface CellResult {
@@ -39,6 +40,11 @@ export interface SweepOptions {
   readonly log?: (line: string) => void;
   /** When it aborts, the running cell writes a checkpoint and the sweep stops (workers are asked to stop too). */
   readonly signal?: AbortSignal;
+  /**
+   * Called as cells start, advance and end, here or in the workers (whose events are relayed): a caller's progress
+   * display (lib/experiments/progress.ts, SweepProgress). Given, it replaces the runs' own progress lines.
+   */
+  readonly progress?: (event: SweepEvent) => void;
 }
 
 const missingResult = (cell: Cell): CellResult => ({ id: cell.id, factors: cell.factors, status: 'missing' });
@@ -83,6 +89,8 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
     let done = 0;
     const completed = indexCompletedRuns([options.out, paths.results()]);
     const handled = new Set<string>();
+    // A queue worker started by a sweep with a progress display sends its events to the parent (runWorker relays them).
+    const progress = options.progress ?? (options.queue && process.env.OTBOOK_PROGRESS === 'events' ? writeSweepEvent : undefined);
     for (const cell of mine) {
       if (options.signal?.aborted) break;
       done++;
@@ -91,17 +99,27 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
       const existing = cellResult(cell, options.out);
       if (isFinished(existing)) {
         log(`[${done}/${mine.length}] ${cell.id}: ${existing.status} (kept)`);
+        progress?.({ kind: 'cell-end', cell: cell.id, status: existing.status, trained: false, seconds: 0 });
         continue;
       }
       const reused = completed.get(configHash(cell.config));
       if (reused) {
         copyRun(reused, join(options.out, cell.id));
         log(`[${done}/${mine.length}] ${cell.id}: completed (the same configuration was already trained in ${reused})`);
+        progress?.({ kind: 'cell-end', cell: cell.id, status: 'completed', trained: false, seconds: 0 });
         continue;
       }
       const t0 = Date.now();
-      const { record } = await runTraining(cell.config, join(options.out, cell.id), { resume: true, label: `[${done}/${mine.length}] ${cell.id}`, quiet: process.env.OTBOOK_PROGRESS === 'off', signal: options.signal });
+      progress?.({ kind: 'cell-start', cell: cell.id });
+      const { record } = await runTraining(cell.config, join(options.out, cell.id), {
+        resume: true,
+        label: `[${done}/${mine.length}] ${cell.id}`,
+        quiet: process.env.OTBOOK_PROGRESS === 'off' || progress !== undefined,
+        signal: options.signal,
+        onProgress: progress && ((p) => progress({ kind: 'iteration', cell: cell.id, iteration: p.iteration, total: p.total, itPerSecond: p.itPerSecond, etaSeconds: p.etaSeconds })),
+      });
       log(`[${done}/${mine.length}] ${cell.id}: ${record.status}${record.divergedAt !== undefined ? ` at iteration ${record.divergedAt}` : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      progress?.({ kind: 'cell-end', cell: cell.id, status: record.status, trained: true, seconds: (Date.now() - t0) / 1000 });
     }
     // A queue worker answers for the cells it took; the others are another worker's.
     if (options.queue) return mine.filter((c) => handled.has(c.id)).map((c) => cellResult(c, options.out));
@@ -130,14 +148,24 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
   return new Promise((resolvePromise, reject) => {
     const only = options.cells ? ['--cells', options.cells.join(',')] : [];
     const child = spawn(process.execPath, [bin, 'run', name, '--scale', options.scale, '--shard', shard, ...only, '--queue', '--out', resolve(options.out)], {
-      env: { ...process.env, OTBOOK_PROGRESS: 'off' },
+      env: { ...process.env, OTBOOK_PROGRESS: options.progress ? 'events' : 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const relay = (b: Buffer) => {
-      for (const line of b.toString().split('\n')) if (line.startsWith('[')) log(`worker ${k + 1}/${jobs} ${line}`);
+    // Lines may arrive split across chunks: keep the unfinished tail of each stream for the next chunk.
+    const relay = () => {
+      let tail = '';
+      return (b: Buffer) => {
+        const lines = (tail + b.toString()).split('\n');
+        tail = lines.pop() ?? '';
+        for (const line of lines) {
+          const event = decodeSweepEvent(line);
+          if (event) options.progress?.({ ...event, worker: k + 1 });
+          else if (line.startsWith('[')) log(`worker ${k + 1}/${jobs} ${line}`);
+        }
+      };
     };
-    child.stdout.on('data', relay);
-    child.stderr.on('data', relay);
+    child.stdout.on('data', relay());
+    child.stderr.on('data', relay());
     const stop = () => child.kill('SIGINT');
     options.signal?.addEventListener('abort', stop, { once: true });
     child.on('error', reject);

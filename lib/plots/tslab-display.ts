@@ -142,3 +142,28 @@ export function displayBundle(bundle: MimeBundle, metadata: Readonly<Record<stri
   }
   return 'none';
 }
+
+/**
+ * An output that later calls replace in place (Jupyter's display_id: update_display_data replaces every output with
+ * that id, in every connected page and in the notebook nbclient saves). Null where the kernel's writer is missing
+ * (outside tslab): tslab's public API cannot update an output.
+ */
+export interface UpdatableDisplay {
+  update(bundle: MimeBundle): void;
+}
+
+let displayCounter = 0;
+
+export function updatableDisplay(bundle: MimeBundle): UpdatableDisplay | null {
+  const first = tslabWriter();
+  if (!first) return null;
+  displayCounter += 1;
+  const id = `otbook-${process.pid}-${Date.now().toString(36)}-${displayCounter}`;
+  first({ data: bundle, metadata: {}, transient: { display_id: id } }, false);
+  return {
+    update(next) {
+      // The writer of the cell running now (any cell's writer reaches the output by its id).
+      (tslabWriter() ?? first)({ data: next, metadata: {}, transient: { display_id: id } }, true);
+    },
+  };
+}

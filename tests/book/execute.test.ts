@@ -49,6 +49,18 @@ test('a trained notebook (02-otm-vs-otp) runs end to end at the smoke scale', { 
   const { svgs, errors } = await plotsDrawn(join(tmp, 'book', '02-otm-vs-otp.html'));
   assert.ok(svgs >= 2, `${svgs} figures drawn`);
   assert.deepEqual(errors, []);
+  // One progress display per grid, updated in place (display_id), instead of a line per cell and worker.
+  const nb = JSON.parse(readFileSync(join(tmp, 'book', '02-otm-vs-otp.ipynb'), 'utf8')) as { cells: Array<{ outputs?: Array<{ output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }> }> };
+  const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
+  const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('') : (v ?? ''));
+  const streams = outputs.filter((o) => o.output_type === 'stream').map((o) => text(o.text)).join('');
+  assert.doesNotMatch(streams, /worker \d\/\d \[/, 'per-cell worker lines in the notebook');
+  const displays = outputs.filter((o) => o.output_type === 'display_data').map((o) => text(o.data?.['text/plain']));
+  for (const grid of ['fig3', 'fig5']) {
+    const shown = displays.filter((d) => d.startsWith(`${grid} (smoke):`));
+    assert.equal(shown.length, 1, `${grid}: ${shown.length} progress displays`);
+    assert.match(shown[0], /(\d+)\/\1 cells done, in (\d worker processes|the notebook's kernel); \d+:\d\d elapsed; \1 trained now, 0 found finished/);
+  }
   const verdicts = JSON.parse(readFileSync(join(tmp, 'figures', '02-otm-vs-otp', 'verdicts.json'), 'utf8')) as Array<{ verdict: string }>;
   assert.ok(verdicts.length >= 2);
   assert.match(readFileSync(join(tmp, 'book', 'index.html'), 'utf8'), /02-otm-vs-otp/);
