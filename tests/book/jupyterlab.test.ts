@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -255,6 +255,8 @@ test('JupyterLab with the plotly extension: notebook 00 runs through the UI, its
     await p.save();
     await p.reload();
     await p.expectFigure('after saving and reloading (outputs from the file)', 'plotly-extension');
+    // jupyter_server names the notebook to the kernel (JPY_SESSION_NAME): its figures go to figures/<notebook>/.
+    assert.ok(existsSync(join(home, 'figures', COPIES[0].replace(/\.ipynb$/, ''), 'one-to-many-pair.png')), 'figures/<notebook>/one-to-many-pair.png');
   } finally {
     await p.close(t);
     await stopSession(session);
