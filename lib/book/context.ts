@@ -1,7 +1,9 @@
 import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { paths } from '../paths';
+import { join, relative } from 'node:path';
+import { paths, repoRoot } from '../paths';
+import { updatableDisplay } from '../plots/tslab-display';
+import { NOTEBOOK_UPDATE_MS, SweepProgress, newLiveView, setLiveView, type LiveView } from '../experiments/progress';
 import { isScale, type Scale } from '../experiments/scale';
 import type { Verdict } from '../verdicts/types';
 import { TRAINING_FILE, type TrainingRecord } from './records';
@@ -21,8 +23,16 @@ export interface BookContext {
   resultsDir(experiment: string, scale?: Scale): string;
 }
 
+/** A notebook output replaced in place (display_id), or null outside a Jupyter kernel. */
+function notebookLiveView(): LiveView | null {
+  const d = updatableDisplay({ 'text/plain': '', 'text/html': '' });
+  return d && { update: (text, html) => d.update({ 'text/plain': text, 'text/html': html }) };
+}
+
 /** The notebook's context. `notebook` names it when run by hand (otbook book sets OTBOOK_NOTEBOOK). */
 export function bookContext(notebook: string): BookContext {
+  // Training progress in this kernel draws into outputs updated in place rather than into rewritten lines.
+  setLiveView(notebookLiveView);
   const envScale = process.env.OTBOOK_SCALE ?? 'quick';
   const scale: Scale = isScale(envScale) ? envScale : 'quick';
   const name = process.env.OTBOOK_NOTEBOOK ?? notebook;
@@ -64,14 +74,36 @@ function recordTraining(ctx: BookContext, rec: TrainingRecord): void {
   writeFileSync(f, `${JSON.stringify([...list.filter((r) => r.experiment !== rec.experiment), rec], null, 2)}\n`);
 }
 
+/** A path as the reader should see it: relative to the checkout when inside it (no build machine's folders). */
+function shown(path: string): string {
+  const rel = relative(repoRoot(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
 /**
  * Runs (or reuses) an experiment's grid for a notebook: results/<experiment>/<scale>/, one worker process per
- * core, a line per finished cell on the notebook's output. Finished cells are never trained again, so
- * re-running a notebook only re-renders its figures and tables.
+ * core. In a notebook, one display updated in place shows the cells done of the total, the cells running now and
+ * an ETA (outside a notebook, a line per finished cell). Finished cells are never trained again, so re-running a
+ * notebook only re-renders its figures and tables.
  */
 export async function runBookExperiment(ctx: BookContext, experiment: string): Promise<CellResult[]> {
   const t0 = Date.now();
-  const missingBefore = readResults(experiment, ctx.scale, ctx.resultsDir(experiment)).filter((r) => r.status === 'missing').length;
+  const before = readResults(experiment, ctx.scale, ctx.resultsDir(experiment));
+  const missingBefore = before.filter((r) => r.status === 'missing').length;
+  const title = `${experiment} (${ctx.scale})`;
+  const tracker = new SweepProgress({ title, cells: before.length, jobs: ctx.jobs, where: ctx.jobs > 1 ? `${ctx.jobs} worker processes` : "the notebook's kernel" });
+  const view = newLiveView();
+  let drawn = 0;
+  const draw = (force: boolean): void => {
+    const now = Date.now();
+    if (!view || (!force && now - drawn < NOTEBOOK_UPDATE_MS)) return;
+    drawn = now;
+    view.update(tracker.text(), tracker.html());
+  };
+  draw(true);
+  // Elapsed time and ETA move on between events too (a cell may take minutes); the timer does not hold the process.
+  const ticker = view ? setInterval(() => draw(true), 2000) : null;
+  ticker?.unref();
   // A kernel interrupt (SIGINT) stops the grid after the running cells write their checkpoints.
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
@@ -82,16 +114,23 @@ export async function runBookExperiment(ctx: BookContext, experiment: string): P
       scale: ctx.scale,
       out: ctx.resultsDir(experiment),
       jobs: ctx.jobs,
-      log: (line) => process.stdout.write(`${line}\n`),
+      log: view ? () => undefined : (line) => process.stdout.write(`${line}\n`),
+      progress: (e) => {
+        tracker.apply(e);
+        draw(e.kind !== 'iteration');
+      },
       signal: controller.signal,
     });
   } finally {
     process.off('SIGINT', onInterrupt);
+    if (ticker) clearInterval(ticker);
+    tracker.finish();
+    draw(true);
   }
   const done = results.filter((r) => r.status === 'completed').length;
   const seconds = (Date.now() - t0) / 1000;
   const produced = Math.max(0, missingBefore - results.filter((r) => r.status === 'missing').length);
   recordTraining(ctx, { experiment, cells: results.length, produced, seconds });
-  process.stdout.write(`${experiment} (${ctx.scale}): ${done}/${results.length} cells completed in ${seconds.toFixed(0)} s (${produced} trained or copied now, the others found finished); results in ${ctx.resultsDir(experiment)}\n`);
+  process.stdout.write(`${title}: ${done}/${results.length} cells completed in ${seconds.toFixed(0)} s (${produced} trained or copied now, the others found finished); results in ${shown(ctx.resultsDir(experiment))}\n`);
   return results;
 }

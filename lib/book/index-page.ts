@@ -1,10 +1,38 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
 import { paths } from '../paths';
 import type { NotebookRun } from './records';
-import type { Verdict } from '../verdicts/types';
 import type { Scale } from '../experiments/scale';
 
+/**
+ * book/index.html, the page a researcher opens first: a summary table of every claim (what the paper reports,
+ * what we measured, the verdict and the evidence behind it), then one card per notebook with thumbnails of its
+ * saved figures linking to them, its tables and its page, then what could not be run here.
+ */
+
+/**
+ * What the index shows of a verdict. Today's records (lib/verdicts/types.ts: claim, verdict, detail) fill the
+ * first three; the verdict record being redefined in issue 14 adds the others, each optional until it lands, and
+ * each shown as '—' where absent.
+ */
+export interface VerdictSummary {
+  readonly claim: string;
+  /** The verdict word: reproduced, not reproduced, inconclusive (with its reason), not run. */
+  readonly verdict: string;
+  readonly detail?: string;
+  /** The paper's value for the claim, as the report states it. */
+  readonly paper?: string | number | null;
+  /** Our value. */
+  readonly ours?: string | number | null;
+  /** Why the verdict is what it is (an inconclusive verdict's reason). */
+  readonly reason?: string;
+  /** The evidence level of the runs behind it: paper, reduced (with its measured agreement), or quick. */
+  readonly evidence?: string;
+  /** How many runs (cells × seeds) the verdict used. */
+  readonly runs?: number | string;
+  /** The test applied, in words. */
+  readonly test?: string;
+}
 
 /** A published table that cannot be re-run here (data/paper/*.json with `notRunHere`). */
 interface PublishedTable {
@@ -15,13 +43,42 @@ interface PublishedTable {
   readonly rows: ReadonlyArray<ReadonlyArray<string | number | null>>;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function readVerdicts(name: string): Verdict[] {
+/** A link from book/ to a file: relative, with '/' separators, each part escaped for a URL. */
+function href(from: string, to: string): string {
+  return relative(from, to).split(sep).map(encodeURIComponent).join('/');
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+
+/** The fields of VerdictSummary found in a record of figures/<notebook>/verdicts.json; null if it has no claim. */
+export function verdictSummary(record: unknown): VerdictSummary | null {
+  if (typeof record !== 'object' || record === null) return null;
+  const r = record as Record<string, unknown>;
+  const claim = text(r.claim);
+  const verdict = text(r.verdict);
+  if (!claim || !verdict) return null;
+  const runs = typeof r.runs === 'number' || typeof r.runs === 'string' ? r.runs : undefined;
+  return {
+    claim,
+    verdict,
+    detail: text(r.detail),
+    paper: text(r.paper) ?? null,
+    ours: text(r.ours) ?? null,
+    reason: text(r.reason),
+    evidence: text(r.evidence),
+    runs,
+    test: text(r.test),
+  };
+}
+
+export function readVerdicts(name: string): VerdictSummary[] {
   const f = join(paths.figures(), name, 'verdicts.json');
   if (!existsSync(f)) return [];
   try {
-    return JSON.parse(readFileSync(f, 'utf8')) as Verdict[];
+    const list: unknown = JSON.parse(readFileSync(f, 'utf8'));
+    return Array.isArray(list) ? list.map(verdictSummary).filter((v): v is VerdictSummary => v !== null) : [];
   } catch {
     return [];
   }
@@ -42,19 +99,91 @@ function rerenderNote(r: NotebookRun): string {
   return c && c.produced < c.of ? `<br><span class="d">${c.produced} of ${c.of} cells new in this run</span>` : '';
 }
 
-/** Writes book/index.html: each notebook with its status, time and verdicts, and what could not be run. */
+/** The page title of a notebook's HTML (its first heading, see execute_notebook.py), else its name. */
+function pageTitle(r: NotebookRun): string {
+  if (!existsSync(r.html)) return r.name;
+  const fd = openSync(r.html, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const m = /<title>([^<]*)<\/title>/i.exec(buf.subarray(0, n).toString('utf8'));
+    const t = m?.[1]?.trim();
+    return t && t !== 'Notebook' ? t.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"') : r.name;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A notebook's saved outputs (figures/<notebook>/): figures by base name with their formats, and tables. */
+interface SavedOutputs {
+  readonly figures: ReadonlyArray<{ readonly name: string; readonly png?: string; readonly html?: string; readonly svg?: string }>;
+  readonly tables: readonly string[];
+}
+
+export function savedOutputs(name: string): SavedOutputs {
+  const dir = join(paths.figures(), name);
+  if (!existsSync(dir)) return { figures: [], tables: [] };
+  const files = readdirSync(dir).sort();
+  const bases = [...new Set(files.filter((f) => /\.(png|svg|html)$/.test(f)).map((f) => f.replace(/\.(png|svg|html)$/, '')))];
+  const at = (base: string, ext: string) => (files.includes(`${base}.${ext}`) ? join(dir, `${base}.${ext}`) : undefined);
+  return {
+    figures: bases.map((b) => ({ name: b, png: at(b, 'png'), html: at(b, 'html'), svg: at(b, 'svg') })),
+    tables: files.filter((f) => f.endsWith('.csv')).map((f) => join(dir, f)),
+  };
+}
+
+const VERDICT_CLASS: ReadonlyArray<[RegExp, string]> = [
+  [/^not reproduced/i, 'no'],
+  [/^reproduced/i, 'yes'],
+  [/^(partly|inconclusive)/i, 'part'],
+  [/^not run/i, 'none'],
+];
+const verdictClass = (v: string) => VERDICT_CLASS.find(([re]) => re.test(v))?.[1] ?? 'none';
+
+const cell = (v: string | number | null | undefined) => (v === undefined || v === null || v === '' ? '<span class="d">—</span>' : esc(String(v)));
+
+function summaryTable(dir: string, runs: readonly NotebookRun[]): string {
+  const rows = runs.flatMap((r) =>
+    readVerdicts(r.name).map((v) => {
+      const why = [v.reason, v.test].filter(Boolean).join(' · ');
+      const detail = v.detail ? `<details><summary class="d">how it was judged</summary><div class="d">${esc(v.detail)}</div></details>` : '';
+      return (
+        `<tr><td>${esc(v.claim)}${why ? `<div class="d">${esc(why)}</div>` : ''}${detail}</td><td>${cell(v.paper)}</td><td>${cell(v.ours)}</td>` +
+        `<td class="v ${verdictClass(v.verdict)}">${esc(v.verdict)}</td><td>${cell(v.evidence)}${v.runs !== undefined ? `<div class="d">${esc(String(v.runs))} runs</div>` : ''}</td>` +
+        `<td><a href="${href(dir, r.html)}">${esc(r.name)}</a></td></tr>`
+      );
+    }),
+  );
+  if (rows.length === 0) return '<p class="d">No verdicts recorded yet: run the notebooks (otbook book).</p>';
+  return `<table class="summary"><tr><th>claim</th><th>paper</th><th>ours</th><th>verdict</th><th>evidence level</th><th>notebook</th></tr>\n${rows.join('\n')}\n</table>`;
+}
+
+function notebookCard(dir: string, r: NotebookRun): string {
+  const out = savedOutputs(r.name);
+  const status = r.status === 'ok' ? '<span class="v yes">ran</span>' : `<span class="v no">failed at cell ${r.cellIndex ?? '?'}</span> ${esc(r.error ?? '')}`;
+  const thumbs = out.figures
+    .filter((f) => f.png)
+    .map((f) => {
+      const target = f.html ?? f.png ?? '';
+      const other = [f.png ? `<a href="${href(dir, f.png)}">png</a>` : '', f.svg ? `<a href="${href(dir, f.svg)}">svg</a>` : ''].filter(Boolean).join(' ');
+      return `<figure><a href="${href(dir, target)}"><img src="${href(dir, f.png ?? '')}" alt="${esc(f.name)}" loading="lazy"></a><figcaption>${esc(f.name)} · ${other}</figcaption></figure>`;
+    })
+    .join('');
+  const tables = out.tables.map((t) => `<a href="${href(dir, t)}">${esc(basename(t))}</a>`).join(', ');
+  const count = readVerdicts(r.name).length;
+  return (
+    `<section class="card" id="${esc(r.name)}"><h3><a href="${href(dir, r.html)}">${esc(pageTitle(r))}</a></h3>` +
+    `<p class="d">${status} · ${r.seconds.toFixed(0)} s${rerenderNote(r)} · ${count} verdict${count === 1 ? '' : 's'} · <a href="${href(dir, r.notebook)}">executed notebook (.ipynb)</a></p>` +
+    (thumbs ? `<div class="thumbs">${thumbs}</div>` : '') +
+    (tables ? `<p class="d">Tables (CSV): ${tables}</p>` : '') +
+    `</section>`
+  );
+}
+
+/** Writes book/index.html: the summary of the claims, the notebooks with their figures, and what could not be run. */
 export function writeBookIndex(runs: readonly NotebookRun[], scale: Scale): string {
   const dir = paths.book();
   mkdirSync(dir, { recursive: true });
-  const rows = runs
-    .map((r) => {
-      const verdicts = readVerdicts(r.name)
-        .map((v) => `<li><b>${esc(v.verdict)}</b>: ${esc(v.claim)} <span class="d">${esc(v.detail)}</span></li>`)
-        .join('');
-      const status = r.status === 'ok' ? '✔' : `✘ cell ${r.cellIndex ?? '?'}: ${esc(r.error ?? '')}`;
-      return `<tr><td><a href="${esc(relative(dir, r.html))}">${esc(r.name)}</a></td><td>${status}</td><td>${r.seconds.toFixed(0)} s${rerenderNote(r)}</td><td><ul>${verdicts}</ul></td></tr>`;
-    })
-    .join('\n');
   const tables = notRunTables()
     .map(
       (t) =>
@@ -63,13 +192,24 @@ export function writeBookIndex(runs: readonly NotebookRun[], scale: Scale): stri
           .join('')}</tr>${t.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c === null ? '–' : String(c))}</td>`).join('')}</tr>`).join('')}</table>`,
     )
     .join('\n');
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>otbook: the book</title>
-<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}.d{color:#555}</style></head>
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>otbook: reproducing OTP (ICML 2025) — the book</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}
+th{background:#e8edf3}.d{color:#555;font-size:90%}
+.v{font-weight:bold;white-space:nowrap}.v.yes{color:#1a7f37}.v.no{color:#b42318}.v.part{color:#9a6700}.v.none{color:#666}
+td.v.yes{background:#e7f5ea}td.v.no{background:#fdecea}td.v.part{background:#fff6db}
+.card{border-top:1px solid #ddd;padding:.5em 0}.card h3{margin:.3em 0}
+.thumbs{display:flex;flex-wrap:wrap;gap:12px}.thumbs figure{margin:0;width:260px}
+.thumbs img{width:260px;height:170px;object-fit:contain;border:1px solid #ddd;background:#fff}
+figcaption{font-size:85%;color:#555;overflow-wrap:anywhere}
+</style></head>
 <body><h1>otbook — reproducing “Overcoming Spurious Solutions in Semi-Dual Neural Optimal Transport” (ICML 2025)</h1>
-<p>Scale: <b>${scale}</b>. Built ${new Date().toISOString()}. Each notebook puts the paper's numbers beside ours.</p>
-<table><tr><th>notebook</th><th>status</th><th>time</th><th>verdicts</th></tr>
-${rows}
-</table>
+<p>Scale of this build: <b>${esc(scale)}</b>. Built ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Each notebook puts the paper's numbers beside ours; the table below collects its verdicts.</p>
+<h2>What holds</h2>
+${summaryTable(dir, runs)}
+<h2>Notebooks</h2>
+${runs.map((r) => notebookCard(dir, r)).join('\n')}
 <h2>Not run here</h2>
 ${tables || '<p>(none)</p>'}
 </body></html>
@@ -78,4 +218,3 @@ ${tables || '<p>(none)</p>'}
   writeFileSync(out, html);
   return out;
 }
-

@@ -1,7 +1,9 @@
 export { runBook, runNotebook, listNotebooks } from './runner';
 export type { BookOptions } from './runner';
 export type { NotebookRun, TrainingRecord } from './records';
-export { writeBookIndex } from './index-page';
+export { writeBookIndex, verdictSummary, readVerdicts, savedOutputs } from './index-page';
+export type { VerdictSummary } from './index-page';
+export { sharePlotly, writeSharedPlotly, sharedPlotlyName } from './static-page';
 export { SCALES, isScale } from '../experiments/scale';
 export type { Scale } from '../experiments/scale';
 export { bookContext, recordVerdicts, runBookExperiment } from './context';

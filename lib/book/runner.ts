@@ -6,6 +6,7 @@ import { paths, repoRoot } from '../paths';
 import type { Scale } from '../experiments/scale';
 import { TRAINING_FILE, type NotebookRun, type TrainingRecord } from './records';
 import { writeBookIndex } from './index-page';
+import { sharePlotly, writeSharedPlotly } from './static-page';
 
 
 export interface BookOptions {
@@ -57,6 +58,13 @@ export function runNotebook(file: string, options: BookOptions): Promise<Noteboo
     OTBOOK_SCALE: options.scale,
     OTBOOK_NOTEBOOK: name,
     OTBOOK_FIGURES_DIR: join(paths.figures(), name),
+    // How outputs show this machine's folders: relative to the checkout, as a reader's copy would have them.
+    OTBOOK_SHOWN_PATHS: JSON.stringify([
+      [repoRoot(), '.'],
+      [paths.figures(), 'figures'],
+      [paths.results(), 'results'],
+      [paths.book(), 'book'],
+    ]),
   };
   const trainingFile = join(paths.figures(), name, TRAINING_FILE);
   rmSync(trainingFile, { force: true });
@@ -84,6 +92,11 @@ export function runNotebook(file: string, options: BookOptions): Promise<Noteboo
       } catch {
         reject(new Error(`executing ${name} failed before any report:\n${errTail}`));
         return;
+      }
+      // One plotly.js for the whole book, beside the pages, instead of a copy in each.
+      if (existsSync(outHtml)) {
+        writeFileSync(outHtml, sharePlotly(readFileSync(outHtml, 'utf8')).html);
+        writeSharedPlotly(outDir);
       }
       resolvePromise({
         name,

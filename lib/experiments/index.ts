@@ -22,4 +22,5 @@ export { estimateExperiment, formatEstimate } from './estimate';
 export type { Estimate } from './estimate';
 export { loadPublished, publishedValue } from './published';
 export type { PublishedTable, PublishedValue } from './published';
-export { progressLine, progressReporter, progressMode } from './progress';
+export { progressLine, progressReporter, progressMode, SweepProgress, sweepText, sweepHtml, setLiveView } from './progress';
+export type { SweepEvent, SweepSnapshot, SweepProgressInfo, LiveView } from './progress';

@@ -10,6 +10,7 @@ import { selectBackend } from '../backend';
 import { planGroups } from './estimate';
 import { configHash, readRunRecord, trainGroup, writeJsonAtomic, type RunRecord } from './runner';
 import { copyRunFolder, ensureDirectory } from './run-folder';
+import { decodeSweepEvent, writeSweepEvent, type SweepEvent } from './progress';
 
 /** One row of an experiment's results: a cell and what its run recorded. */
 export interface CellResult {
@@ -42,6 +43,11 @@ export interface SweepOptions {
   readonly log?: (line: string) => void;
   /** When it aborts, the running cell writes a checkpoint and the sweep stops (workers are asked to stop too). */
   readonly signal?: AbortSignal;
+  /**
+   * Called as cells start, advance and end, here or in the workers (whose events are relayed): a caller's progress
+   * display (lib/experiments/progress.ts, SweepProgress). Given, it replaces the runs' own progress lines.
+   */
+  readonly progress?: (event: SweepEvent) => void;
 }
 
 export const missingResult = (cell: Cell): CellResult => ({ id: cell.id, factors: cell.factors, status: 'missing' });
@@ -100,6 +106,8 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
   const groups = options.queue ? readPlannedGroups(plan, mine) : await planSweep(mine, options.out, 1, log);
   const completed = indexCompletedRuns([options.out, paths.results()]);
   const handled = new Set<string>();
+  // A queue worker started by a sweep with a progress display sends its events to the parent (runWorker relays them).
+  const progress = options.progress ?? (options.queue && process.env.OTBOOK_PROGRESS === 'events' ? writeSweepEvent : undefined);
   let done = 0;
   for (const [g, group] of groups.entries()) {
     if (options.signal?.aborted) break;
@@ -111,12 +119,14 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
       const existing = cellResult(cell, options.out);
       if (isFinished(existing)) {
         log(`[${done}/${mine.length}] ${cell.id}: ${existing.status} (kept)`);
+        progress?.({ kind: 'cell-end', cell: cell.id, status: existing.status, trained: false, seconds: 0 });
         continue;
       }
       const reused = completed.get(configHash(cell.config));
       if (reused) {
         copyRunFolder(reused, join(options.out, cell.id));
         log(`[${done}/${mine.length}] ${cell.id}: completed (the same configuration was already trained in ${reused})`);
+        progress?.({ kind: 'cell-end', cell: cell.id, status: 'completed', trained: false, seconds: 0 });
         continue;
       }
       toTrain.push(cell);
@@ -124,11 +134,23 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
     if (toTrain.length === 0) continue;
     const t0 = Date.now();
     const label = toTrain.length > 1 ? `[group ${g + 1}/${groups.length}: ${toTrain.length} runs] ${toTrain[0].id} …` : `[${done}/${mine.length}] ${toTrain[0].id}`;
-    const outcomes = await trainGroup(toTrain.map((c) => ({ config: c.config, dir: join(options.out, c.id) })), { resume: true, label, quiet: process.env.OTBOOK_PROGRESS === 'off', signal: options.signal });
-    const seconds = ((Date.now() - t0) / 1000).toFixed(0);
+    for (const cell of toTrain) progress?.({ kind: 'cell-start', cell: cell.id });
+    const outcomes = await trainGroup(
+      toTrain.map((c) => ({ config: c.config, dir: join(options.out, c.id) })),
+      {
+        resume: true,
+        label,
+        quiet: process.env.OTBOOK_PROGRESS === 'off' || progress !== undefined,
+        signal: options.signal,
+        // The runs of a group advance together: each of its cells gets the group's iteration.
+        onProgress: progress && ((p) => toTrain.forEach((c) => progress({ kind: 'iteration', cell: c.id, iteration: p.iteration, total: p.total, itPerSecond: p.itPerSecond, etaSeconds: p.etaSeconds }))),
+      },
+    );
+    const seconds = (Date.now() - t0) / 1000;
     toTrain.forEach((cell, i) => {
       const { record } = outcomes[i];
-      log(`[${mine.indexOf(cell) + 1}/${mine.length}] ${cell.id}: ${record.status}${record.divergedAt !== undefined ? ` at iteration ${record.divergedAt}` : ''} (${seconds} s${toTrain.length > 1 ? `, in a group of ${toTrain.length}` : ''})`);
+      log(`[${mine.indexOf(cell) + 1}/${mine.length}] ${cell.id}: ${record.status}${record.divergedAt !== undefined ? ` at iteration ${record.divergedAt}` : ''} (${seconds.toFixed(0)} s${toTrain.length > 1 ? `, in a group of ${toTrain.length}` : ''})`);
+      progress?.({ kind: 'cell-end', cell: cell.id, status: record.status, trained: true, seconds });
     });
   }
   // A queue worker answers for the cells it took; the others are another worker's.
@@ -181,14 +203,24 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
   return new Promise((resolvePromise, reject) => {
     const only = options.cells ? ['--cells', options.cells.join(',')] : [];
     const child = spawn(process.execPath, [bin, 'run', name, '--scale', options.scale, '--shard', shard, ...only, '--queue', '--out', resolve(options.out)], {
-      env: { ...process.env, OTBOOK_PROGRESS: 'off' },
+      env: { ...process.env, OTBOOK_PROGRESS: options.progress ? 'events' : 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const relay = (b: Buffer) => {
-      for (const line of b.toString().split('\n')) if (line.startsWith('[')) log(`worker ${k + 1}/${jobs} ${line}`);
+    // Lines may arrive split across chunks: keep the unfinished tail of each stream for the next chunk.
+    const relay = () => {
+      let tail = '';
+      return (b: Buffer) => {
+        const lines = (tail + b.toString()).split('\n');
+        tail = lines.pop() ?? '';
+        for (const line of lines) {
+          const event = decodeSweepEvent(line);
+          if (event) options.progress?.({ ...event, worker: k + 1 });
+          else if (line.startsWith('[')) log(`worker ${k + 1}/${jobs} ${line}`);
+        }
+      };
     };
-    child.stdout.on('data', relay);
-    child.stderr.on('data', relay);
+    child.stdout.on('data', relay());
+    child.stderr.on('data', relay());
     const stop = () => child.kill('SIGINT');
     options.signal?.addEventListener('abort', stop, { once: true });
     child.on('error', reject);

@@ -16,7 +16,7 @@ export function escapeHtml(s: string): string {
 }
 
 /** Marks the <script> that carries plotly.js; tests count it. */
-export const PLOTLY_EMBED_MARK = 'otbook: plotly.js embedded once per kernel session';
+export const PLOTLY_EMBED_MARK = 'otbook: plotly.js embedded once per front-end connection';
 
 /**
  * Defines window.Plotly (unless a previous output did) and draws the figures that were waiting for it.
@@ -34,8 +34,8 @@ export function plotlyEmbedScript(): string {
 }
 
 const MISSING_PLOTLY =
-  'plotly.js is not loaded on this page. otbook embeds it in the first figure output of each kernel session; ' +
-  'that output is missing (cleared, or cells were run out of order). Re-run the notebook from the top, or call ' +
+  'plotly.js is not loaded on this page. otbook embeds it in the first figure output after a page connects to the ' +
+  'kernel; that output is missing here (cleared or replaced). Re-run a cell that shows a figure, or call ' +
   "show(fig, { embedPlotly: 'always' }).";
 
 /** The notebook HTML of a figure: a sized div and the script that draws into it (plotly.js optionally first). */

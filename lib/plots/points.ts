@@ -167,11 +167,19 @@ export function transportTraces(clouds: TransportClouds, options: TransportOptio
   return out;
 }
 
+/**
+ * The book's name for coordinate i (0-based in code): x[i + 1], counted from 1 as the paper does ("axes 1 and 33"
+ * at d = 64 are code axes [0, 32]). Every figure titles its axes this way.
+ */
+export function axisName(i: number): string {
+  return `x[${i + 1}]`;
+}
+
 export interface TransportFigureOptions extends TransportOptions {
   readonly title?: string;
   readonly width?: number;
   readonly height?: number;
-  /** Axis titles; default `x[i]` with the 0-based index. */
+  /** Axis titles; default axisName() of each axis: `x[1]`, `x[2]`, … (1-based, as the paper counts coordinates). */
   readonly axisTitles?: readonly [string, string];
   /** Same scale on both axes (default true: a circle stays a circle). */
   readonly equalAspect?: boolean;
@@ -180,7 +188,7 @@ export interface TransportFigureOptions extends TransportOptions {
 /** One panel: source, target, T(x), noised source and segments in the paper's colours. */
 export function transportFigure(clouds: TransportClouds, options: TransportFigureOptions = {}): Figure {
   const axes = options.axes ?? [0, 1];
-  const titles = options.axisTitles ?? [`x[${axes[0]}]`, `x[${axes[1]}]`];
+  const titles = options.axisTitles ?? [axisName(axes[0]), axisName(axes[1])];
   const base = baseLayout(options.width ?? 520, options.height ?? 460, options.title);
   return {
     data: transportTraces(clouds, { ...options, axes }),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { figureHtml } from './html';
-import { canDisplay, displayBundle, type DisplayRoute, type MimeBundle } from './tslab-display';
+import { canDisplay, displayBundle, onFrontendConnect, type DisplayRoute, type MimeBundle } from './tslab-display';
 import type { Figure } from './types';
 
 /** The MIME type of Plotly figures (JupyterLab's jupyterlab-plotly renderer, VS Code, nteract). */
@@ -8,9 +8,10 @@ export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 export interface ShowOptions {
   /**
-   * 'once' (default): plotly.js goes into the first figure output of the kernel session only; later outputs reuse
-   * the page's window.Plotly. 'always': embed it in this output too (e.g. after clearing the first output).
-   * 'never': rely on a page that already has Plotly.
+   * 'once' (default): plotly.js goes into the first figure output after a front-end connects to the kernel (the
+   * kernel's start, a page load or reload, a second tab); later outputs reuse the page's window.Plotly. 'always':
+   * embed it in this output too (e.g. after clearing the output that carried it). 'never': rely on a page that
+   * already has Plotly.
    */
   readonly embedPlotly?: 'once' | 'always' | 'never';
 }
@@ -20,6 +21,8 @@ interface Session {
   counter: number;
   readonly token: string;
   noted: boolean;
+  /** Whether embedded is reset when a front-end connects (false outside tslab, or if tslab changed). */
+  watching: boolean;
 }
 
 // On globalThis, so that two copies of this module in one kernel (dist/ and a side-loaded .ts) agree.
@@ -27,8 +30,20 @@ const SESSION_KEY = Symbol.for('otbook.plots.session');
 
 function session(): Session {
   const g = globalThis as { [SESSION_KEY]?: Session };
-  g[SESSION_KEY] ??= { embedded: false, counter: 0, token: randomBytes(4).toString('hex'), noted: false };
+  g[SESSION_KEY] ??= { embedded: false, counter: 0, token: randomBytes(4).toString('hex'), noted: false, watching: false };
   return g[SESSION_KEY];
+}
+
+/**
+ * A page that connects after plotly.js was sent (a reload, a second tab) has not got it: its outputs come from the
+ * saved file, where the output that carried plotly.js may be missing, and re-running does not resend it. So every
+ * front-end connection makes the next figure embed plotly.js again (one copy per connection, not per figure).
+ */
+function watchConnections(s: Session): void {
+  if (s.watching) return;
+  s.watching = onFrontendConnect(() => {
+    s.embedded = false;
+  });
 }
 
 /** Forget that plotly.js was embedded: the next show() embeds it again. */
@@ -86,6 +101,7 @@ export function showWithRoute(fig: Figure, options: ShowOptions = {}): DisplayRo
     }
     return 'none';
   }
+  watchConnections(s);
   const mode = options.embedPlotly ?? 'once';
   const embed = mode === 'always' || (mode === 'once' && !s.embedded);
   s.counter += 1;

@@ -18,9 +18,48 @@ export const FONT: Font = { family: 'Helvetica, Arial, sans-serif', size: 12, co
 
 export const MARKER_SIZE = 4;
 
+/**
+ * Width of a line of text in pixels, estimated (the figure JSON is built without a browser): the average advance of
+ * Helvetica/Arial is about 0.55 of the font size, 0.6 in bold. HTML tags do not count; the widest line counts.
+ */
+export function textWidth(text: string, size: number, bold = false): number {
+  const lines = text.split(/<br\s*\/?>/i).map((l) => l.replace(/<[^>]*>/g, ''));
+  return Math.max(0, ...lines.map((l) => [...l].length)) * size * (bold ? 0.6 : 0.55);
+}
+
+/**
+ * Breaks text at spaces into lines of at most `maxWidth` pixels (Plotly's <br>), so that titles and panel titles
+ * stay inside their figure and beside their neighbours. A word longer than a line keeps a line of its own.
+ */
+export function wrapText(text: string, maxWidth: number, size: number, bold = false): string {
+  if (textWidth(text, size, bold) <= maxWidth) return text;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && textWidth(next, size, bold) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = next;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.join('<br>');
+}
+
+/** Lines of a (wrapped) text. */
+export function lineCount(text: string): number {
+  return text.split(/<br\s*\/?>/i).length;
+}
+
+/** Line heights the layouts reserve for a line of text of a given size (Plotly's line spacing is about 1.3). */
+export const lineHeight = (size: number): number => Math.ceil(size * 1.3);
+
 export function axisStyle(title?: string): Axis {
   return {
     ...(title !== undefined ? { title: { text: title, standoff: 4 } } : {}),
+    automargin: true,
     showgrid: true,
     gridcolor: '#e6e6e6',
     zeroline: false,
@@ -31,13 +70,32 @@ export function axisStyle(title?: string): Axis {
   };
 }
 
-/** Shared layout settings; builders spread their own axes and size over it. */
+export const TITLE_SIZE = 17;
+
+/** The figure's title wrapped to its width, and the top margin it needs. */
+export function titleBlock(title: string | undefined, width: number): { text?: string; top: number } {
+  if (title === undefined) return { top: 0 };
+  const text = wrapText(title, width - 30, TITLE_SIZE);
+  return { text, top: 12 + lineCount(text) * lineHeight(TITLE_SIZE) };
+}
+
+/**
+ * The title object: its top about 8 px below the figure's top edge, so that a wrapped title grows down into the
+ * margin reserved for it. Plotly anchors a 'top' title at its first line's baseline rather than at the top of the
+ * text (measured: the text starts one font size above y), hence the font size added.
+ */
+export function titleAt(text: string, height: number): NonNullable<Layout['title']> {
+  return { text, x: 0.5, xanchor: 'center', y: 1 - (8 + TITLE_SIZE) / height, yref: 'container', yanchor: 'top', font: { size: TITLE_SIZE } };
+}
+
+/** Shared layout settings; builders spread their own axes and size over it. The title wraps to the width. */
 export function baseLayout(width: number, height: number, title?: string): Layout {
+  const head = titleBlock(title, width);
   return {
-    ...(title !== undefined ? { title: { text: title, x: 0.5 } } : {}),
+    ...(head.text !== undefined ? { title: titleAt(head.text, height) } : {}),
     width,
     height,
-    margin: { l: 60, r: 20, t: title !== undefined ? 50 : 25, b: 50 },
+    margin: { l: 60, r: 20, t: title !== undefined ? 12 + head.top : 25, b: 50 },
     font: FONT,
     paper_bgcolor: '#ffffff',
     plot_bgcolor: '#ffffff',

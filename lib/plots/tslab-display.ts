@@ -15,6 +15,10 @@
  *
  * If tslab changes this, `tslabWriter()` returns null and callers fall back to tslab's public API
  * (`publicDisplay()`), which shows the HTML only.
+ *
+ * The same module exports the class `JupyterHandlerImpl`, whose `handleKernel()` answers every kernel_info_request.
+ * Jupyter front-ends send one each time they connect to a kernel (a page load, a reload, a second tab; nbclient at
+ * its start), which is how `onFrontendConnect()` learns that a page without the outputs sent so far has appeared.
  */
 
 /** A Jupyter MIME bundle: MIME type → string, or a JSON value for JSON MIME types. */
@@ -35,6 +39,16 @@ function cache(): Record<string, NodeJS.Module | undefined> {
   return require.cache;
 }
 
+/** The exports of tslab's kernel module, or null outside a tslab kernel. */
+function kernelModule(): Record<string, unknown> | null {
+  for (const [file, mod] of Object.entries(cache())) {
+    if (!mod || !KERNEL_MODULE.test(file)) continue;
+    const exp: unknown = mod.exports;
+    if (typeof exp === 'object' && exp !== null) return exp as Record<string, unknown>;
+  }
+  return null;
+}
+
 /** True inside a tslab kernel: tslab's executor sets `globalThis.__tslab__` before running cells. */
 export function inTslab(): boolean {
   return typeof (globalThis as { __tslab__?: unknown }).__tslab__ === 'object';
@@ -42,14 +56,44 @@ export function inTslab(): boolean {
 
 /** The display writer of the cell being executed, or null outside a tslab kernel (or if tslab changed). */
 export function tslabWriter(): DisplayWriter | null {
-  for (const [file, mod] of Object.entries(cache())) {
-    if (!mod || !KERNEL_MODULE.test(file)) continue;
-    const exp: unknown = mod.exports;
-    if (typeof exp !== 'object' || exp === null) continue;
-    const w: unknown = (exp as { lastWriteDisplayData?: unknown }).lastWriteDisplayData;
-    if (typeof w === 'function') return w as DisplayWriter;
+  const w = kernelModule()?.lastWriteDisplayData;
+  return typeof w === 'function' ? (w as DisplayWriter) : null;
+}
+
+interface ConnectHook {
+  readonly listeners: Set<() => void>;
+}
+
+// On globalThis, so that two copies of this module in one kernel (dist/ and a side-loaded .ts) share one hook.
+const CONNECT_KEY = Symbol.for('otbook.plots.frontendConnect');
+
+/**
+ * Calls `listener` each time a Jupyter front-end connects to this kernel (it sends kernel_info_request on every
+ * connection). Returns false, and never calls it, outside a tslab kernel or if tslab's handler has changed.
+ */
+export function onFrontendConnect(listener: () => void): boolean {
+  const g = globalThis as { [CONNECT_KEY]?: ConnectHook };
+  if (!g[CONNECT_KEY]) {
+    const handler: unknown = kernelModule()?.JupyterHandlerImpl;
+    const proto: unknown = typeof handler === 'function' ? (handler as { prototype: unknown }).prototype : null;
+    if (typeof proto !== 'object' || proto === null) return false;
+    const original: unknown = (proto as { handleKernel?: unknown }).handleKernel;
+    if (typeof original !== 'function') return false;
+    const hook: ConnectHook = { listeners: new Set() };
+    (proto as { handleKernel: (...args: unknown[]) => unknown }).handleKernel = function handleKernel(this: unknown, ...args: unknown[]): unknown {
+      for (const l of hook.listeners) {
+        try {
+          l();
+        } catch {
+          // a listener's failure must not break the kernel's reply
+        }
+      }
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    };
+    g[CONNECT_KEY] = hook;
   }
-  return null;
+  g[CONNECT_KEY].listeners.add(listener);
+  return true;
 }
 
 interface PublicDisplay {
@@ -97,4 +141,29 @@ export function displayBundle(bundle: MimeBundle, metadata: Readonly<Record<stri
     return 'html-only';
   }
   return 'none';
+}
+
+/**
+ * An output that later calls replace in place (Jupyter's display_id: update_display_data replaces every output with
+ * that id, in every connected page and in the notebook nbclient saves). Null where the kernel's writer is missing
+ * (outside tslab): tslab's public API cannot update an output.
+ */
+export interface UpdatableDisplay {
+  update(bundle: MimeBundle): void;
+}
+
+let displayCounter = 0;
+
+export function updatableDisplay(bundle: MimeBundle): UpdatableDisplay | null {
+  const first = tslabWriter();
+  if (!first) return null;
+  displayCounter += 1;
+  const id = `otbook-${process.pid}-${Date.now().toString(36)}-${displayCounter}`;
+  first({ data: bundle, metadata: {}, transient: { display_id: id } }, false);
+  return {
+    update(next) {
+      // The writer of the cell running now (any cell's writer reaches the output by its id).
+      (tslabWriter() ?? first)({ data: next, metadata: {}, transient: { display_id: id } }, true);
+    },
+  };
 }

@@ -47,6 +47,17 @@ export interface ScatterTrace extends TraceBase {
   /** false keeps null separators as gaps (the default, stated for clarity). */
   readonly connectgaps?: boolean;
   readonly opacity?: number;
+  /** Error bars: `array` above and `arrayminus` below each point (asymmetric when symmetric is false). */
+  readonly error_y?: {
+    readonly type: 'data';
+    readonly symmetric?: boolean;
+    readonly array: readonly number[];
+    readonly arrayminus?: readonly number[];
+    readonly color?: string;
+    readonly thickness?: number;
+    readonly width?: number;
+    readonly visible?: boolean;
+  };
 }
 
 /** An RGB(A) picture given as a data URI (`source`): far lighter in JSON than a z-array of pixels. */
@@ -99,6 +110,12 @@ export interface Axis {
   readonly ticks?: '' | 'inside' | 'outside';
   readonly tickfont?: Font;
   readonly exponentformat?: 'none' | 'e' | 'E' | 'power' | 'SI' | 'B';
+  readonly tickvals?: readonly number[];
+  /** Tick spacing; on log axes 1 (every decade), 'D1' (every digit) or 'D2' (2 and 5 between decades). */
+  readonly dtick?: number | 'D1' | 'D2';
+  readonly ticktext?: readonly string[];
+  /** Let Plotly grow the figure's margins so that tick labels and the axis title fit. */
+  readonly automargin?: boolean;
   readonly scaleanchor?: string;
   readonly scaleratio?: number;
   readonly constrain?: 'range' | 'domain';
@@ -119,7 +136,16 @@ export interface Annotation {
 }
 
 export interface Layout {
-  readonly title?: { readonly text: string; readonly x?: number; readonly font?: Font };
+  readonly title?: {
+    readonly text: string;
+    readonly x?: number;
+    readonly y?: number;
+    readonly xanchor?: 'auto' | 'left' | 'center' | 'right';
+    readonly yanchor?: 'auto' | 'top' | 'middle' | 'bottom';
+    readonly yref?: 'container' | 'paper';
+    readonly pad?: { readonly t?: number; readonly b?: number; readonly l?: number; readonly r?: number };
+    readonly font?: Font;
+  };
   /** Pixel size; figures always state it, so that notebook, PNG and SVG agree. */
   readonly width: number;
   readonly height: number;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { otbook } from '../helpers/cli';
+import { sharedPlotlyName } from '../../lib/book/static-page';
 
 // CI executes 00-setup-check and one trained notebook at the smoke scale through the real runner (Jupyter,
 // tslab), into a temporary book/figures/results tree, then opens the HTML in headless Chromium.
@@ -38,9 +39,19 @@ test('00-setup-check runs and its HTML shows the figure', { skip: !jupyter && 'J
   assert.deepEqual(errors, []);
   for (const ext of ['png', 'svg', 'html']) assert.ok(existsSync(join(tmp, 'figures', '00-setup-check', `one-to-many-pair.${ext}`)), ext);
   // The executed notebook is signed, so classic Notebook trusts its outputs.
-  const nb = JSON.parse(readFileSync(join(tmp, 'book', '00-setup-check.ipynb'), 'utf8')) as { metadata: { otbook: { execution: { status: string } } } };
+  const nb = JSON.parse(readFileSync(join(tmp, 'book', '00-setup-check.ipynb'), 'utf8')) as { metadata: { otbook: { execution: { status: string } } }; cells: Array<{ cell_type: string; execution_count?: number | null; outputs?: unknown[] }> };
   assert.equal(nb.metadata.otbook.execution.status, 'ok');
   assert.ok(existsSync(join(tmp, 'book', 'index.html')));
+  // A page to share: its title, numbered cells, no folder of this machine, and plotly.js in one shared file.
+  const page = readFileSync(html, 'utf8');
+  assert.match(page, /<title>00 · Setup check<\/title>/);
+  assert.deepEqual(nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.execution_count), [1, 2, 3]);
+  assert.doesNotMatch(page, /In&nbsp;\[&nbsp;\]/);
+  assert.ok(!page.includes(tmp) && !JSON.stringify(nb.cells).includes(tmp), 'an absolute path of this machine in the outputs');
+  assert.match(page, /figures\/00-setup-check\/one-to-many-pair\.png/);
+  assert.ok(page.length < 1_500_000, `the page carries plotly.js (${page.length} bytes)`);
+  assert.ok(existsSync(join(tmp, 'book', sharedPlotlyName())));
+  assert.match(readFileSync(join(tmp, 'book', 'index.html'), 'utf8'), /<img src="\.\.\/figures\/00-setup-check\/one-to-many-pair\.png"/);
 });
 
 test('a trained notebook (02-otm-vs-otp) runs end to end at the smoke scale', { skip: !jupyter && 'Jupyter is not installed' }, async () => {
@@ -49,6 +60,18 @@ test('a trained notebook (02-otm-vs-otp) runs end to end at the smoke scale', { 
   const { svgs, errors } = await plotsDrawn(join(tmp, 'book', '02-otm-vs-otp.html'));
   assert.ok(svgs >= 2, `${svgs} figures drawn`);
   assert.deepEqual(errors, []);
+  // One progress display per grid, updated in place (display_id), instead of a line per cell and worker.
+  const nb = JSON.parse(readFileSync(join(tmp, 'book', '02-otm-vs-otp.ipynb'), 'utf8')) as { cells: Array<{ outputs?: Array<{ output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }> }> };
+  const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
+  const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('') : (v ?? ''));
+  const streams = outputs.filter((o) => o.output_type === 'stream').map((o) => text(o.text)).join('');
+  assert.doesNotMatch(streams, /worker \d\/\d \[/, 'per-cell worker lines in the notebook');
+  const displays = outputs.filter((o) => o.output_type === 'display_data').map((o) => text(o.data?.['text/plain']));
+  for (const grid of ['fig3', 'fig5']) {
+    const shown = displays.filter((d) => d.startsWith(`${grid} (smoke):`));
+    assert.equal(shown.length, 1, `${grid}: ${shown.length} progress displays`);
+    assert.match(shown[0], /(\d+)\/\1 cells done, in (\d worker processes|the notebook's kernel); \d+:\d\d elapsed; \1 trained now, 0 found finished/);
+  }
   const verdicts = JSON.parse(readFileSync(join(tmp, 'figures', '02-otm-vs-otp', 'verdicts.json'), 'utf8')) as Array<{ verdict: string }>;
   assert.ok(verdicts.length >= 2);
   assert.match(readFileSync(join(tmp, 'book', 'index.html'), 'utf8'), /02-otm-vs-otp/);

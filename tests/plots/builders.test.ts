@@ -101,7 +101,10 @@ test('transportTraces: paper colours, T(x) drawn last, segments only with source
   assert.equal(transportTraces({ source: s, target: t }).length, 2);
   assert.equal(transportTraces({ source: s, mapped: m }, { segments: 0 }).length, 2);
   const fig = transportFigure({ source: s, mapped: m }, { axes: [1, 0] });
-  assert.equal(fig.layout.xaxis?.title?.text, 'x[1]');
+  // Axes are titled 1-based in every figure (the reports' panels too): code axis 1 is the paper's x[2].
+  assert.equal(fig.layout.xaxis?.title?.text, 'x[2]');
+  assert.equal(fig.layout.yaxis?.title?.text, 'x[1]');
+  assert.deepEqual([transportFigure({ source: s }).layout.xaxis?.title?.text, transportFigure({ source: s }).layout.yaxis?.title?.text], ['x[1]', 'x[2]']);
   assert.equal(fig.layout.yaxis?.scaleanchor, 'x');
 });
 

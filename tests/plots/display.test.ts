@@ -8,19 +8,27 @@ import { pointCloud } from '../../lib/points';
 import { PLOTLY_MIME, figureText, resetPlotlyEmbedding, showWithRoute, transportFigure } from '../../lib/plots';
 import type { Figure } from '../../lib/plots';
 import { PLOTLY_EMBED_MARK } from '../../lib/plots/html';
-import type { DisplayContent } from '../../lib/plots/tslab-display';
+import { updatableDisplay, type DisplayContent } from '../../lib/plots/tslab-display';
 
 // A stand-in for tslab's kernel module (node_modules/tslab/dist/jupyter.js): the display module finds it in the
 // require cache by path and calls its `lastWriteDisplayData` export, as it does in a real kernel.
 const FAKE_KERNEL = join(tmpdir(), 'otbook-fake', 'node_modules', 'tslab', 'dist', 'jupyter.js');
 const sent: { content: DisplayContent; update: boolean }[] = [];
 
-function installFakeKernel(): void {
+/** tslab's handler class: the kernel calls handleKernel() for each kernel_info_request (a front-end connecting). */
+class FakeHandler {
+  handleKernel(): { protocol_version: string } {
+    return { protocol_version: '5.3' };
+  }
+}
+
+function installFakeKernel(withHandler = false): void {
   const m = new Module(FAKE_KERNEL);
   m.filename = FAKE_KERNEL;
   m.loaded = true;
   m.exports = {
     lastWriteDisplayData: (content: DisplayContent, update: boolean) => sent.push({ content, update }),
+    ...(withHandler ? { JupyterHandlerImpl: FakeHandler } : {}),
   };
   require.cache[FAKE_KERNEL] = m;
   (globalThis as { __tslab__?: unknown }).__tslab__ = { exports: {}, require };
@@ -83,6 +91,35 @@ test('embedPlotly: reset and "always" embed again, "never" does not', () => {
   assert.deepEqual(embeds, [0, 1, 1, 0]);
 });
 
+test('a front-end that connects (reload, second tab) makes the next figure carry plotly.js again, once', () => {
+  installFakeKernel(true);
+  sent.length = 0;
+  resetPlotlyEmbedding();
+  showWithRoute(fig);
+  showWithRoute(fig);
+  // The page is reloaded: the front-end sends kernel_info_request; the kernel's reply is unchanged.
+  assert.deepEqual(new FakeHandler().handleKernel(), { protocol_version: '5.3' });
+  showWithRoute(fig);
+  showWithRoute(fig);
+  const embeds = sent.map((s) => count(s.content.data['text/html'] as string, PLOTLY_EMBED_MARK));
+  // Before the fix: [1, 0, 0, 0], and the reloaded page drew blank figures.
+  assert.deepEqual(embeds, [1, 0, 1, 0]);
+});
+
+test('updatableDisplay: one output with a display_id, replaced in place by update_display_data', () => {
+  installFakeKernel();
+  sent.length = 0;
+  const d = updatableDisplay({ 'text/plain': 'a' });
+  assert.ok(d);
+  d.update({ 'text/plain': 'b' });
+  assert.deepEqual(sent.map((s) => [s.content.data['text/plain'], s.update]), [['a', false], ['b', true]]);
+  const id = sent[0].content.transient.display_id;
+  assert.ok(typeof id === 'string' && id.length > 0);
+  assert.equal(sent[1].content.transient.display_id, id);
+  removeFakeKernel();
+  assert.equal(updatableDisplay({ 'text/plain': 'c' }), null, 'outside a kernel there is nothing to update');
+});
+
 test('without the internal writer, falls back to tslab public display.html', () => {
   removeFakeKernel();
   const html: string[] = [];
@@ -103,6 +140,9 @@ test('tslab internals relied on are still there (tslab 1.0.22: dist/jupyter.js l
   const jupyter = readFileSync(join(root, 'dist', 'jupyter.js'), 'utf8');
   assert.match(jupyter, /exports\.lastWriteDisplayData = writeDisplayData;/, `tslab ${version}: re-check lib/plots/tslab-display.ts`);
   assert.match(jupyter, /reply\.header\.msg_type = update \? "update_display_data" : "display_data";\s*reply\.content = data;/);
+  // onFrontendConnect wraps JupyterHandlerImpl.prototype.handleKernel, which answers kernel_info_request.
+  assert.match(jupyter, /exports\.JupyterHandlerImpl = JupyterHandlerImpl;/);
+  assert.match(jupyter, /reply\.header\.msg_type = "kernel_info_reply";\s*reply\.content = this\.handler\.handleKernel\(\);/);
   const pub = readFileSync(join(root, 'dist', 'public.js'), 'utf8');
   assert.match(pub, /jupyter\.lastWriteDisplayData\(\{\s*data: \{/);
 });

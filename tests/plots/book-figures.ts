@@ -1,0 +1,134 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getPair } from '../../lib/data';
+import { getExperiment } from '../../lib/experiments/registry';
+import type { RunMetrics, RunSamples } from '../../lib/experiments/evaluate';
+import type { CellResult } from '../../lib/experiments/sweep';
+import type { ReportInput } from '../../lib/reports/report';
+import { evidenceSet } from '../../lib/verdicts/evidence';
+import type { PointCloud } from '../../lib/points';
+import { Rng } from '../../lib/random';
+import { modeSharesFromLabels } from '../../lib/metrics/modes';
+import { diotmTable1Report, failureCasesReport, mnistReport, table3Report, transportGridReport, type MnistPlanDraws } from '../../lib/reports';
+import { table1Figure, table3Figure, table4Figure, transportFigure, type Figure, type Table1Point } from '../../lib/plots';
+
+/**
+ * Every figure builder the book uses, called the way the book calls it (the reports' own builders where they
+ * draw the figure), on synthetic runs: registered cells of the quick scale, with samples drawn from each pair's
+ * own samplers (T(x) is a target sample: the layout does not depend on what the map learned) and made-up metrics.
+ * Used by the layout test (no overlapping texts) and by scripts that render them for a look.
+ */
+
+export interface BookFigure {
+  /** Where the book shows it, e.g. '02 fig3-transport'. */
+  readonly name: string;
+  readonly figure: Figure;
+}
+
+function rows(p: PointCloud): number[][] {
+  return Array.from({ length: p.n }, (_, i) => Array.from(p.data.subarray(i * p.d, (i + 1) * p.d)));
+}
+
+/** Finished synthetic runs of an experiment's quick-scale cells, with samples.json in dir/<cell>/. */
+function syntheticRuns(experiment: string, dir: string, seed = 1): CellResult[] {
+  const rng = new Rng(seed);
+  return getExperiment(experiment)
+    .cells('quick')
+    .map((cell, k): CellResult => {
+      const dim = Number(cell.factors.dim);
+      const pair = getPair(String(cell.factors.pair), { dim });
+      const n = 120;
+      const x = pair.source.sample(n, rng);
+      const y = pair.target.sample(n, rng);
+      const columns = Array.from({ length: dim }, (_, i) => i);
+      const samples: RunSamples = { columns, x: rows(x), transported: rows(pair.target.sample(n, rng)), target: rows(y), smoothed: String(cell.factors.method).startsWith('OTP') ? rows(x) : undefined };
+      mkdirSync(join(dir, cell.id), { recursive: true });
+      writeFileSync(join(dir, cell.id, 'samples.json'), JSON.stringify(samples));
+      const dTarget = 0.05 * dim * (1 + (k % 3));
+      const metrics: RunMetrics = { n: 1000, transportCost: dim / 3, w2Squared: dim / 3, dCost: 0.01 * dim, dTarget, floor: 0.04 * dim, discreteMapL2: 0.3, modes: modeSharesFromLabels(Int32Array.from({ length: 100 }, (_, i) => i % 2), ['upper', 'lower']), evalSeconds: 1 };
+      return { id: cell.id, factors: cell.factors, status: 'completed', metrics, trainSeconds: 10, backend: 'cpu', from: dir };
+    });
+}
+
+function mnistDraws(): MnistPlanDraws {
+  const s = 16;
+  const d = 3 * s * s;
+  const rng = new Rng(3);
+  const images = (n: number): PointCloud => ({ n, d, data: Float32Array.from({ length: n * d }, () => rng.uniform() * 2 - 1) });
+  const method = (name: string, draws: number) => ({
+    method: name,
+    cellId: `d768-mnist-cmnist-${name.toLowerCase()}-s0`,
+    shown: Array.from({ length: draws }, () => images(8)),
+    shares: [0.3, 0.3, 0.3],
+    unassigned: 0.1,
+    distinctColours: [1, 2, 3],
+    preservation: 0.01,
+    tint: [0.3, 0.3, 0.4],
+    purity: 0.5,
+  });
+  return { split: 'test', n: 64, draws: 8, inputs: images(8), preservationBaseline: 0.08, methods: [method('OTM-s', 8), method('OTP', 8)], skipped: [] };
+}
+
+/** Table 1 as its report would fill the figure's input: every method, pair and d of the quick grid. */
+function table1Points(results: readonly CellResult[]): { points: Table1Point[]; floors: Array<{ pair: string; dim: number; values: number[] }> } {
+  const titles: Record<string, string> = { perpendicular: 'Perpendicular', 'one-to-many': 'One-to-Many' };
+  const points: Table1Point[] = [];
+  const floors: Array<{ pair: string; dim: number; values: number[] }> = [];
+  const key = (r: CellResult) => `${r.factors.method}|${r.factors.pair}|${r.factors.dim}`;
+  const groups = new Map<string, CellResult[]>();
+  for (const r of results) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+  for (const rs of groups.values()) {
+    const f = rs[0].factors;
+    for (const metric of ['D_target', 'D_cost'] as const) {
+      points.push({ method: String(f.method), pair: titles[String(f.pair)], dim: Number(f.dim), metric, ours: rs.map((r) => (metric === 'D_target' ? r.metrics?.dTarget : r.metrics?.dCost) ?? NaN).filter(Number.isFinite), paper: Number(f.dim) <= 16 ? 0.5 * Number(f.dim) : null });
+    }
+    if (f.method === 'OTP') floors.push({ pair: titles[String(f.pair)], dim: Number(f.dim), values: rs.map((r) => r.metrics?.floor ?? NaN) });
+  }
+  return { points, floors };
+}
+
+/** A report's input from synthetic quick-scale runs (quick-level evidence; samples under `resultsDir`). */
+function quickInput(experiment: string, results: CellResult[], resultsDir: string | null): ReportInput {
+  return { scale: 'quick', results, evidence: [evidenceSet(experiment, 'quick', 'quick', results)], resultsDir };
+}
+
+/** The figures of the book, built from synthetic runs written under `dir`. */
+export async function bookFigures(dir: string): Promise<BookFigure[]> {
+  const out: BookFigure[] = [];
+  const pair = getPair('one-to-many', { dim: 2 });
+  const rng = new Rng(0);
+  out.push({ name: '00 one-to-many-pair', figure: transportFigure({ source: pair.source.sample(400, rng), target: pair.target.sample(400, rng) }, { title: pair.description }) });
+  for (const f of failureCasesReport().figures) out.push({ name: `01 ${f.name}`, figure: f.figure });
+  for (const exp of ['fig3', 'fig5', 'weak-ot'] as const) {
+    const d = join(dir, exp);
+    const report = transportGridReport(exp, quickInput(exp, syntheticRuns(exp, d), d));
+    for (const f of report.figures) out.push({ name: `${exp === 'weak-ot' ? '08' : '02'} ${f.name}`, figure: f.figure });
+  }
+  const t1 = table1Points(syntheticRuns('table1', join(dir, 'table1')));
+  out.push({ name: '03 table1 (figure of the table)', figure: table1Figure(t1.points, t1.floors) });
+  const d3 = join(dir, 'table3');
+  const runs3 = syntheticRuns('table3', d3);
+  for (const f of table3Report(quickInput('table3', runs3, d3)).figures) out.push({ name: `04 ${f.name}`, figure: f.figure });
+  out.push({
+    name: '04 table3 (figure of the table)',
+    figure: table3Figure(
+      t1.points.filter((p) => p.metric === 'D_target' && (p.dim === 16 || p.dim === 64)).flatMap((p) => (p.method === 'OTP' ? [p, { ...p, method: 'OTP-CNS', ours: p.ours.map((v) => 2 * v) }] : [])),
+      t1.floors.filter((f) => f.dim === 16 || f.dim === 64),
+    ),
+  });
+  out.push({
+    name: '05 table4 (figure of the table)',
+    figure: table4Figure([
+      { method: 'OTP', dim: 16, ours: [28, 29, 30], paper: 8.7 },
+      { method: 'OTP', dim: 64, ours: [74, 75, 77], paper: 6.5 },
+      { method: 'ICNN semi-dual, no smoothing [paper: MMv2:R]', dim: 16, ours: [27, 28, 28.5], paper: 7.7 },
+      { method: 'ICNN semi-dual, no smoothing [paper: MMv2:R]', dim: 64, ours: [76, 77, 79], paper: 6.8 },
+      { method: 'L (linear)', dim: 16, ours: [41.3], paper: 41.6 },
+      { method: 'L (linear)', dim: 64, ours: [63.9], paper: 63.9 },
+    ]),
+  });
+  for (const f of mnistReport(quickInput('mnist', syntheticRuns('mnist', join(dir, 'mnist')), null), mnistDraws()).figures) out.push({ name: `06 ${f.name}`, figure: f.figure });
+  const d7 = join(dir, 'diotm');
+  for (const f of diotmTable1Report(quickInput('diotm-table1', syntheticRuns('diotm-table1', d7), d7)).figures) out.push({ name: `07 ${f.name}`, figure: f.figure });
+  return out;
+}
