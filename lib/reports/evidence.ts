@@ -26,7 +26,13 @@ export interface EvidenceOptions {
 export const defaultDirs = (experiment: string, scale: Scale): string[] => [join(paths.results(), experiment, scale), join(paths.shippedRuns(), experiment, scale)];
 
 /** Only the runs committed with the repository (data/runs): what a fresh clone's verdicts rest on. */
-export const SHIPPED_ONLY: EvidenceOptions = { dirsFor: (experiment, scale) => [join(paths.shippedRuns(), experiment, scale)], roots: [paths.shippedRuns()] };
+export const SHIPPED_ONLY: EvidenceOptions = {
+  dirsFor: (experiment, scale) => [join(paths.shippedRuns(), experiment, scale)],
+  // A getter: the shipped folder (OTBOOK_SHIPPED_RUNS) is read when the evidence is, not when this module loads.
+  get roots() {
+    return [paths.shippedRuns()];
+  },
+};
 
 const relativePath = (dir: string) => relative(repoRoot(), dir) || '.';
 

@@ -1,10 +1,37 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import type { CellResult, RunMetrics } from '../../lib/experiments';
 import { listExperiments } from '../../lib/experiments/registry';
 import { buildReport, reportNames, reportText, SHIPPED_ONLY, table1Report } from '../../lib/reports';
 import { otbook } from '../helpers/cli';
 import { inputOf } from '../helpers/evidence';
+
+/**
+ * The shipped runs these tests were written against, frozen: the first 18 paper-level Table 1 runs (d = 2, both
+ * pairs, and d = 16 One-to-Many; OTM and OTP; three seeds) and the reduced level's runs. The campaign keeps shipping
+ * runs into data/runs; a frozen copy keeps these expectations (computed from those files) from moving with it.
+ */
+function frozenShippedRuns(): string {
+  const from = join(__dirname, '..', '..', 'data', 'runs');
+  const to = mkdtempSync(join(tmpdir(), 'otbook-shipped-runs-'));
+  for (const cellDim of ['d2-perpendicular', 'd2-one-to-many', 'd16-one-to-many']) {
+    for (const method of ['otm', 'otp']) {
+      for (const seed of [0, 1, 2]) {
+        const id = `${cellDim}-${method}-s${seed}`;
+        cpSync(join(from, 'table1', 'paper', id), join(to, 'table1', 'paper', id), { recursive: true });
+      }
+    }
+  }
+  cpSync(join(from, 'table1-tenth'), join(to, 'table1-tenth'), { recursive: true });
+  return to;
+}
+// Every report of this file, and the command lines it starts, read the frozen copy.
+process.env.OTBOOK_SHIPPED_RUNS = frozenShippedRuns();
+/** How reports name the frozen copy (relative to the checkout, as they name data/runs). */
+const SHIPPED = relative(join(__dirname, '..', '..'), process.env.OTBOOK_SHIPPED_RUNS);
 
 /** A finished Table 1 run with D_target = v (floor 0.9; the other metrics are placeholders). */
 function run(dim: number, pair: string, method: string, seed: number, v: number, shares?: [number, number]): CellResult {
@@ -43,7 +70,7 @@ test('otbook report table1 --scale paper on the shipped runs: cells never run ar
   assert.equal(tenfold.verdict, 'not reproduced');
   assert.equal(tenfold.level, 'paper');
   assert.equal(tenfold.runs.length, 6);
-  assert.ok(tenfold.runs.every((p) => p.startsWith('data/runs/table1/paper/d16-one-to-many-ot')));
+  assert.ok(tenfold.runs.every((p) => p.startsWith(`${SHIPPED}/table1/paper/d16-one-to-many-ot`)), tenfold.runs.join(', '));
   assert.match(tenfold.cells[0].ours, /OTM 0\.914 ± 0\.0035 \(n = 3\).*OTP 0\.9438 ± 0\.053 \(n = 3\)/);
   assert.match(tenfold.cells[0].test, /OTM \/ OTP ≥ 10: ratio of means 0\.968, 90% interval \[0\.88\d?, 1\.0\d+\]/);
   // OTM-s never ran at the paper scale: its 10× claim is not run, not a failure.
@@ -53,7 +80,7 @@ test('otbook report table1 --scale paper on the shipped runs: cells never run ar
   assert.equal(rows.find((x) => x.cell === 'd=64 Perpendicular OTM' && x.metric === 'D_target')?.note, 'not run');
   const text = reportText(r);
   assert.match(text, /NOT REPRODUCED, paper level: Table 1: at d = 16 on One-to-Many, OTM fails/);
-  assert.match(text, /runs used: data\/runs\/table1\/paper: d16-one-to-many-otp-s0/);
+  assert.ok(text.includes(`runs used: ${SHIPPED}/table1/paper: d16-one-to-many-otp-s0`), text);
 });
 
 test('the same through the command line, with --level reduced judging on the tenth-of-paper runs alone', () => {
@@ -112,7 +139,7 @@ test('the collapse note counts, per level and method, the One-to-Many seeds that
 
 test('a note says where each level’s runs came from, shipped runs named as such', async () => {
   const r = await buildReport('table1', 'paper', null, SHIPPED_ONLY);
-  assert.ok(r.notes.includes('Runs at the paper level (table1 at scale paper): 18 from data/runs/table1/paper (shipped; data/runs/README.md says how to regenerate them).'), r.notes.join('\n'));
+  assert.ok(r.notes.includes(`Runs at the paper level (table1 at scale paper): 18 from ${SHIPPED}/table1/paper (shipped; data/runs/README.md says how to regenerate them).`), r.notes.join('\n'));
 });
 
 test('every experiment has a report, or building one names the report its runs appear in', async () => {
