@@ -114,17 +114,18 @@ export function mnistPlanDraws(resultsDir: string | null, results: readonly Cell
     }
     const dir = runFolder(cell, resultsDir);
     const summary = cell.metrics?.heldOut;
-    const samples = dir ? heldOutSamples(dir) : null;
-    if (!summary || !samples) {
-      skipped.push(`${cell.id} (evaluated before held-out draws were recorded: re-evaluate with otbook eval ${dir ?? cell.id})`);
+    if (!summary) {
+      skipped.push(`${cell.id} (evaluated before held-out draws were recorded: re-evaluate with otbook eval --model ${dir ?? cell.id})`);
       continue;
     }
-    inputs ??= cloud(samples.inputs);
+    // The images may be absent where the numbers are not (a shipped run keeps metrics.json, not samples.json).
+    const samples = dir ? heldOutSamples(dir) : null;
+    if (samples) inputs ??= cloud(samples.inputs);
     recorded ??= summary;
     methods.push({
       method: label,
       cellId: cell.id,
-      shown: samples.draws.map(cloud),
+      shown: samples ? samples.draws.map(cloud) : [],
       shares: summary.shares,
       unassigned: summary.unassigned,
       // Per input, its number of distinct colours, from the recorded counts (the order of the inputs is not needed).
@@ -226,7 +227,7 @@ export function mnistReport({ scale, results, evidence: all, levels }: ReportInp
     const s = Math.round(Math.sqrt(draws.inputs.d / 3));
     const rows: ImageRow[] = [{ images: draws.inputs, title: 'x (grey input)' }];
     for (const d of draws.methods) {
-      const k = d.method === 'OTP' ? Math.min(4, d.shown.length) : 1;
+      const k = Math.min(d.method === 'OTP' ? 4 : 1, d.shown.length);
       for (let j = 0; j < k; j++) rows.push({ images: d.shown[j], title: k > 1 ? `${d.method}, sample ${j + 1}` : `${d.method}` });
     }
     figures.push({

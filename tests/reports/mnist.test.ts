@@ -173,7 +173,7 @@ test('a completed run evaluated before held-out draws were recorded asks, in one
   const results = [cell('OTM-s', [0, 0, 500]), cell('OTP', [170, 160, 170])].map((c) => ({ ...c, from: dir }));
   const d = mnistPlanDraws(null, results);
   assert.equal(d.methods.length, 0);
-  assert.deepEqual(d.skipped, results.map((c) => `${c.id} (evaluated before held-out draws were recorded: re-evaluate with otbook eval ${join(dir, c.id)})`));
+  assert.deepEqual(d.skipped, results.map((c) => `${c.id} (evaluated before held-out draws were recorded: re-evaluate with otbook eval --model ${join(dir, c.id)})`));
   const r = report('quick', results, d);
   assert.equal(verdictOf(r, 'stochastic plan').verdict, 'not run');
   assert.match(verdictOf(r, 'stochastic plan').reason ?? '', /re-evaluate with otbook eval/);
