@@ -192,7 +192,7 @@ async function main(): Promise<void> {
         }
       }
     }
-    const steps: Row[] = [...samples.values()].map(({ row, ms }) => ({ ...row, ms_per_outer_median: median(ms), ratio_vs_torch: null, repeat_medians: ms }));
+    steps = [...samples.values()].map(({ row, ms }) => ({ ...row, ms_per_outer_median: median(ms), ratio_vs_torch: null, repeat_medians: ms }));
     for (const r of steps) {
       const torch = steps.filter((t) => t.impl === 'torch' && t.config === r.config).map((t) => t.ms_per_outer_median);
       r.ratio_vs_torch = torch.length ? r.ms_per_outer_median / Math.min(...torch) : null;

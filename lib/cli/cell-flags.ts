@@ -1,4 +1,9 @@
 import { UserError } from '../errors';
+import { SCALES } from '../experiments/scale';
+import type { FlagSpec } from './args';
+
+/** --scale of the commands that run experiments (otbook run, otbook book). */
+export const SCALE_FLAG: FlagSpec = { kind: 'string', value: 'SCALE', help: 'experiment scale (default quick)', choices: SCALES };
 
 /** --cells ID,ID,…: the ids of an experiment's cells (the registry checks that they exist). */
 export function parseCellList(s: string): string[] {

@@ -1,7 +1,7 @@
 export { pointCloud, pointsToTensor, tensorToPoints, column, slicePoints } from '../points';
 export type { PointCloud } from '../points';
 export { sampleTensor, sampleCoupled, applyMap, makeSampler, planOfMap, checkEvenDim, checkDim, checkCount } from './types';
-export type { Sampler, Pair, PointMap, PlanSampler, ModeClassifier } from './types';
+export type { Sampler, Pair, PointMap, PlanSampler, ModeClassifier, HeldOutProbe, HeldOutDrawSummary } from './types';
 export { nearestModeClassifier, nearestRingClassifier } from './classifiers';
 export type { NearestModeOptions } from './classifiers';
 export {
@@ -55,6 +55,8 @@ export {
   mnistToImageTensor,
   mnistW2Squared,
   mnistCmnistPair,
+  mnistDrawSummary,
+  mnistHeldOutProbe,
   MNIST_COLOURS,
 } from './mnist';
 export type { MnistColour, MnistSplit, MnistOptions, MnistImages, MnistDraw, MnistSampler } from './mnist';

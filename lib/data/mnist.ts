@@ -27,7 +27,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../errors';
 import type { Rng } from '../random';
 import type { PointCloud } from '../points';
-import { checkCount, type ModeClassifier, type Pair, type Sampler } from './types';
+import { checkCount, type HeldOutDrawSummary, type HeldOutProbe, type ModeClassifier, type Pair, type Sampler } from './types';
 
 export const MNIST_COLOURS = ['red', 'green', 'blue'] as const;
 export type MnistColour = (typeof MNIST_COLOURS)[number];
@@ -289,6 +289,70 @@ export function mnistW2Squared(pool: MnistImages): number {
   return (2 * s) / pool.count;
 }
 
+/**
+ * The numbers of OTP Fig. 2 and 4 for plan draws on grey digits: colour shares (the classifier's), per input how
+ * many distinct colours its draws took, digit preservation (digitPreservationError, averaged over the draws), and
+ * below the classifier's threshold the brightest channel of each output and its share of the output's intensity.
+ */
+export function mnistDrawSummary(x: PointCloud, draws: readonly PointCloud[], baseline: PointCloud, split = 'test'): HeldOutDrawSummary {
+  const n = x.n;
+  const classifier = mnistColourClassifier();
+  const seen = Array.from({ length: n }, () => new Set<number>());
+  const counts = [0, 0, 0];
+  const tint = [0, 0, 0];
+  let purity = 0;
+  let unassigned = 0;
+  let preservation = 0;
+  for (const tx of draws) {
+    classifier.classify(tx).forEach((l, i) => {
+      if (l >= 0) {
+        seen[i].add(l);
+        counts[l]++;
+      } else unassigned++;
+    });
+    preservation += digitPreservationError(x, tx) / draws.length;
+    const inten = channelIntensities(tx);
+    for (let i = 0; i < n; i++) {
+      const c = [0, 1, 2].map((k) => Math.max(0, inten[3 * i + k]));
+      const top = c[0] >= c[1] && c[0] >= c[2] ? 0 : c[1] >= c[2] ? 1 : 2;
+      const sum = c[0] + c[1] + c[2];
+      tint[top]++;
+      purity += sum > 0 ? c[top] / sum : 1 / 3;
+    }
+  }
+  const total = n * draws.length;
+  const distinctModes = [0, 0, 0, 0];
+  for (const s of seen) distinctModes[s.size]++;
+  return {
+    split,
+    n,
+    draws: draws.length,
+    shares: counts.map((c) => c / total),
+    unassigned: unassigned / total,
+    distinctModes,
+    preservation,
+    preservationBaseline: digitPreservationError(x, baseline),
+    tint: tint.map((c) => c / total),
+    purity: purity / total,
+  };
+}
+
+/**
+ * The held-out probe of the MNIST pair: 200 test-split grey digits, 8 plan draws each (under the OT plan a digit
+ * keeps one colour over 8 draws with probability 3·3⁻⁸), the first 8 digits kept for the image grid. The pool is
+ * loaded at the first draw, so building the pair does not read the test split.
+ */
+export function mnistHeldOutProbe(options: MnistOptions = {}): HeldOutProbe {
+  const size = options.size ?? 16;
+  let grey: MnistSampler | null = null;
+  const heldOut: Sampler = {
+    name: `mnist-grey-${size}-test`,
+    dim: mnistDim(size),
+    sample: (n, rng) => (grey ??= mnistGreySampler({ ...options, split: 'test' })).sample(n, rng),
+  };
+  return { split: 'test', heldOut, n: 200, draws: 8, shown: 8, summarize: (x, draws, baseline) => mnistDrawSummary(x, draws, baseline, 'test') };
+}
+
 /** The MNIST → CMNIST pair (OTP App. E.2) on one pool of images. */
 export function mnistCmnistPair(options: MnistOptions = {}): Pair {
   const source = mnistGreySampler(options);
@@ -317,6 +381,7 @@ export function mnistCmnistPair(options: MnistOptions = {}): Pair {
     w2Squared: mnistW2Squared(source.pool),
     optimalPlan,
     targetModes: mnistColourClassifier(),
+    heldOutProbe: mnistHeldOutProbe(options),
     notes:
       'w2Squared is exact for the empirical pool (source and target draw from the same images). ' +
       'The plan keeps the digit and draws the colour uniformly; no deterministic OT map exists.',

@@ -32,6 +32,50 @@ export interface ModeClassifier {
   classify(points: PointCloud): Int32Array;
 }
 
+/**
+ * What evaluation records of a stochastic plan on held-out inputs (OTP Fig. 2 and 4: one grey digit, several
+ * colours): each of `n` inputs drawn `draws` times. Shares are fractions of all n·draws outputs.
+ */
+export type HeldOutDrawSummary = Readonly<{
+  /** The split the inputs came from, how many, and the plan's draws per input. */
+  split: string;
+  n: number;
+  draws: number;
+  /**
+   * Share of the outputs in each mode of the target (the order of the pair's targetModes) and in none; and
+   * distinctModes[k], how many inputs had their draws land in exactly k distinct modes (k = 0 … modes).
+   */
+  shares: readonly number[];
+  unassigned: number;
+  distinctModes: readonly number[];
+  /**
+   * Mean error of keeping the input's content (MNIST: the digit's grey level; 0 when kept exactly), and the same
+   * error between the inputs and an independent draw of inputs: what keeping nothing scores.
+   */
+  preservation: number;
+  preservationBaseline: number;
+  /**
+   * Below the classifier's threshold: the share of outputs whose strongest channel is each mode's ('tint'), and the
+   * strongest channel's mean share of an output's total ('purity': ⅓ for grey, 1 for one colour).
+   */
+  tint: readonly number[];
+  purity: number;
+}>;
+
+/**
+ * How evaluation probes a pair's plan on held-out inputs: `n` inputs of `heldOut` (never trained on), `draws`
+ * plan samples each, summarised by `summarize`; `shown` inputs and their first draws are kept for figures.
+ */
+export interface HeldOutProbe {
+  readonly split: string;
+  readonly heldOut: Sampler;
+  readonly n: number;
+  readonly draws: number;
+  readonly shown: number;
+  /** `draws[s]` holds draw s for every row of x; `baseline` is an independent draw of inputs. */
+  summarize(x: PointCloud, draws: readonly PointCloud[], baseline: PointCloud): HeldOutDrawSummary;
+}
+
 /** A named source → target pair: the unit of every experiment. */
 export interface Pair {
   readonly name: string;
@@ -56,6 +100,8 @@ export interface Pair {
    * Table 1's metric; its 2-D tasks, which have no closed form).
    */
   readonly scoredByDiscreteMap?: boolean;
+  /** Draws of the plan on held-out inputs, recorded by evaluation (metrics.json heldOut, samples.json heldOut). */
+  readonly heldOutProbe?: HeldOutProbe;
   /** True for a constructed pair that stands in for data that is not present (W2 benchmark). */
   readonly isStandIn?: boolean;
   /** Caveats: non-unique maps, departures from the paper, what is an estimate. */

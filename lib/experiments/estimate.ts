@@ -1,4 +1,5 @@
 import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { selectBackend } from '../backend';
 import { resolveData } from './data';
 import type { Scale } from './scale';
@@ -6,6 +7,7 @@ import { createStepper, disposeMethod } from '../solvers';
 import { buildGroup, groupKey, loopOptions } from './build';
 import type { TrainConfig } from './config';
 import { selectCells, type Cell, type CellSelection, type Experiment } from './registry';
+import { ReusableRuns } from './reuse';
 
 /**
  * The cost model behind batched sweeps (lib/runs.ts). A group of R runs costs about t(R) = a + b·R milliseconds
@@ -46,6 +48,8 @@ export interface Estimate {
   readonly cells: number;
   /** The selected cells' ids, as --cells takes them. */
   readonly ids: readonly string[];
+  /** Selected cells with a completed run of their configuration (results/ or shipped): copied, not trained. */
+  readonly reused: ReadonlyArray<{ readonly id: string; readonly from: string }>;
   readonly backend: string;
   readonly jobs: number;
   readonly shapes: readonly ShapePlan[];
@@ -186,9 +190,14 @@ export async function planGroups(cells: readonly Cell[], options: { readonly job
 export async function estimateExperiment(experiment: Experiment, scale: Scale, selection: CellSelection & { readonly jobs?: number } = {}): Promise<Estimate> {
   const backend = await selectBackend({ announce: false });
   const cells: Cell[] = selectCells(experiment.cells(scale), selection);
-  const shapes = await planGroups(cells, { jobs: selection.jobs, estimate: true });
+  const reusable = ReusableRuns.forSweep();
+  const reused = cells.flatMap((c) => {
+    const from = reusable.find(c.config);
+    return from ? [{ id: c.id, from }] : [];
+  });
+  const shapes = await planGroups(cells.filter((c) => reusable.find(c.config) === undefined), { jobs: selection.jobs, estimate: true });
   const totalSeconds = shapes.reduce((s, p) => s + p.groupMs.reduce((q, ms) => q + (ms * p.iterations) / 1000, 0), 0);
-  return { experiment: experiment.name, scale, cells: cells.length, ids: cells.map((c) => c.id), backend: backend.choice, jobs: Math.max(1, selection.jobs ?? 1), shapes, totalSeconds };
+  return { experiment: experiment.name, scale, cells: cells.length, ids: cells.map((c) => c.id), reused, backend: backend.choice, jobs: Math.max(1, selection.jobs ?? 1), shapes, totalSeconds };
 }
 
 export function duration(s: number): string {
@@ -220,8 +229,12 @@ export function formatEstimate(e: Estimate): string {
   });
   const groups = e.shapes.reduce((s, p) => s + p.groups.length, 0);
   const load = loadavg()[0];
+  const reused = e.reused.length
+    ? [`  ${e.reused.length} cell${e.reused.length === 1 ? '' : 's'} reuse a completed run of the same configuration (copied, not trained): ${[...new Set(e.reused.map((r) => dirname(r.from)))].join(', ')}`]
+    : [];
   return [
-    `otbook run ${e.experiment} --scale ${e.scale}: ${e.cells} cells in ${groups} group${groups === 1 ? '' : 's'} of batched runs, CPU time measured now on this machine (backend ${e.backend}; load average ${load.toFixed(1)} on ${cpus().length} cores: wall time is longer while other processes hold the cores):`,
+    `otbook run ${e.experiment} --scale ${e.scale}: ${e.cells - e.reused.length} of ${e.cells} cells to train, in ${groups} group${groups === 1 ? '' : 's'} of batched runs, CPU time measured now on this machine (backend ${e.backend}; load average ${load.toFixed(1)} on ${cpus().length} cores: wall time is longer while other processes hold the cores):`,
+    ...reused,
     ...rows,
     `  total training time, one process: ${duration(e.totalSeconds)}${e.jobs > 1 ? `; --jobs ${e.jobs}: at best ${duration(e.totalSeconds / e.jobs)} if ${e.jobs} cores are free` : '; with N machines or --jobs N, at best about 1/N of that'} (evaluation adds a few seconds per cell)`,
     `  cells (for --cells): ${e.ids.join(',')}`,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PointCloud } from '../points';
-import type { Pair } from '../data/types';
+import type { HeldOutDrawSummary, HeldOutProbe, Pair } from '../data/types';
 import type { W2BenchmarkPair } from '../data/w2bench';
 import { costError, discreteMapL2, estimationFloor, meanTransportCost, targetError } from '../metrics/discrete';
 import { scoreForwardMap } from '../metrics/benchmark';
@@ -30,6 +30,8 @@ export interface RunMetrics {
   readonly cos?: number;
   /** DIOTM Table 1: the L2(μ_n) distance √(mean ‖T(x_i) − y_σ(i)‖²) to the discrete OT map on the n test samples. */
   readonly discreteMapL2?: number;
+  /** Plan draws on held-out inputs, for pairs with a held-out probe (MNIST: OTP Fig. 2 and 4). */
+  readonly heldOut?: HeldOutDrawSummary;
   readonly evalSeconds: number;
 }
 
@@ -40,7 +42,18 @@ export interface RunSamples {
   readonly smoothed?: number[][];
   readonly transported: number[][];
   readonly target: number[][];
+  /** The first held-out inputs (every coordinate) and the plan's first draws for them, for image grids. */
+  readonly heldOut?: HeldOutSamples;
 }
+
+export interface HeldOutSamples {
+  readonly inputs: number[][];
+  /** draws[s][i]: draw s for input i. */
+  readonly draws: number[][][];
+}
+
+/** How many of the probe's draws samples.json keeps for figures (OTP Fig. 4 shows a few samples per digit). */
+const HELD_OUT_DRAWS_KEPT = 4;
 
 /** The columns kept for figures: all for d ≤ 4, else the first two of x1 and of x2 (App. E.1's split). */
 export function figureColumns(d: number, plotSamples: number): number[] {
@@ -63,6 +76,24 @@ async function pause(signal: AbortSignal | undefined): Promise<void> {
   if (!signal) return;
   await new Promise<void>((resolve) => setImmediate(resolve));
   signal.throwIfAborted();
+}
+
+/**
+ * Draws the plan `probe.draws` times for `probe.n` held-out inputs. The inputs come from a stream seeded by the
+ * run's seed only (every method of a cell sees the same digits), the plan's noise from another.
+ */
+async function probeHeldOut(plan: TransportPlan, probe: HeldOutProbe, seed: number): Promise<{ summary: HeldOutDrawSummary; samples: HeldOutSamples }> {
+  const inputRng = new Rng(5_000_011 + seed);
+  const x = probe.heldOut.sample(probe.n, inputRng);
+  const baseline = probe.heldOut.sample(probe.n, inputRng);
+  const planRng = new Rng(6_000_011 + seed);
+  const draws: PointCloud[] = [];
+  for (let s = 0; s < probe.draws; s++) draws.push(await transportPoints(plan, x, planRng));
+  const all = Array.from({ length: x.d }, (_, i) => i);
+  return {
+    summary: probe.summarize(x, draws, baseline),
+    samples: { inputs: pick(x, probe.shown, all), draws: draws.slice(0, HELD_OUT_DRAWS_KEPT).map((tx) => pick(tx, probe.shown, all)) },
+  };
 }
 
 /**
@@ -103,6 +134,13 @@ export async function evaluateRun(plan: TransportPlan, pair: Pair, config: Train
     await pause(signal);
   }
   if (pair.scoredByDiscreteMap) metrics.discreteMapL2 = discreteMapL2(x, tx, y).value;
+  let heldOut: HeldOutSamples | undefined;
+  if (pair.heldOutProbe) {
+    const probed = await probeHeldOut(plan, pair.heldOutProbe, config.seed);
+    metrics.heldOut = probed.summary;
+    heldOut = probed.samples;
+    await pause(signal);
+  }
   metrics.evalSeconds = (Date.now() - t0) / 1000;
 
   const cols = figureColumns(pair.dim, config.eval.plotSamples);
@@ -115,5 +153,5 @@ export async function evaluateRun(plan: TransportPlan, pair: Pair, config: Train
     smoothed = pick({ n: xs.shape[0], d: x.d, data: (await xs.data()) as Float32Array }, k, cols);
     xs.dispose();
   }
-  return { metrics, samples: { columns: cols, x: pick(x, k, cols), smoothed, transported: pick(tx, k, cols), target: pick(y, k, cols) } };
+  return { metrics, samples: { columns: cols, x: pick(x, k, cols), smoothed, transported: pick(tx, k, cols), target: pick(y, k, cols), ...(heldOut ? { heldOut } : {}) } };
 }

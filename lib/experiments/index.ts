@@ -5,7 +5,7 @@ export { buildRun, buildMethod, buildGroup, buildGroupMethod, groupKey, noiseSch
 export type { BuiltRun, ConfiguredLoopOptions, ConfiguredTrainOptions } from './build';
 export { empiricalSampler, resolveData, resolveSide, dataDimension } from './data';
 export { evaluateRun, figureColumns } from './evaluate';
-export type { RunMetrics, RunSamples } from './evaluate';
+export type { RunMetrics, RunSamples, HeldOutSamples } from './evaluate';
 export { runTraining, trainGroup, evaluateSavedRun } from './runner';
 export type { RunOptions, RunOutcome } from './runner';
 export { RUN_FILES, readRunConfig, readRunRecord, readExperimentMeta, ensureDirectory, lockRunFolder, openRunFolder, usableRun, withRunCheckpoint, writeJsonAtomic } from './run-folder';

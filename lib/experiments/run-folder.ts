@@ -17,7 +17,8 @@ import {
   type Stats,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { paths } from '../paths';
 import type { BackendInfo } from '../backend';
 import { UserError } from '../errors';
 import { readCheckpoint, type TrainStatus } from '../solvers';
@@ -65,11 +66,13 @@ export const RUN_FILES = {
   samples: 'samples.json',
   loss: 'loss.csv',
   checkpoint: 'checkpoint.bin',
+  /** Written in a copy of a shipped run (which has no checkpoint): where it was copied from. */
+  origin: 'origin.json',
   lock: '.lock',
 } as const;
 
 /** The files of a run, in the order a replaced run loses them: its results first, its config last. */
-const RUN_RECORDS = [RUN_FILES.metrics, RUN_FILES.samples, RUN_FILES.checkpoint, RUN_FILES.loss, RUN_FILES.config] as const;
+const RUN_RECORDS = [RUN_FILES.metrics, RUN_FILES.samples, RUN_FILES.checkpoint, RUN_FILES.origin, RUN_FILES.loss, RUN_FILES.config] as const;
 
 /** Temporary files of an atomic write (ours: NAME.tmp-PID), left behind only by a writer that was killed. */
 const TEMPORARY = /\.tmp(-\d+)?$/;
@@ -248,6 +251,39 @@ export function checkRunCheckpoint(dir: string, config: TrainConfig): void {
   }
 }
 
+/** Marks DIR as a copy of the shipped run `from` (origin.json), whose checkpoint was never shipped. */
+export function markShippedCopy(dir: string, from: string): void {
+  writeJsonAtomic(join(dir, RUN_FILES.origin), { shippedFrom: from });
+}
+
+/** The shipped run DIR was copied from (origin.json), or null. */
+function shippedOrigin(dir: string): string | null {
+  const f = join(dir, RUN_FILES.origin);
+  if (!existsSync(f)) return null;
+  try {
+    const o = JSON.parse(readFileSync(f, 'utf8')) as { shippedFrom?: unknown };
+    return typeof o.shippedFrom === 'string' ? o.shippedFrom : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Why DIR has no checkpoint, in one line: a shipped run (or a copy of one) never had one here. */
+function missingCheckpoint(dir: string, f: string): string {
+  const shipped = shippedOrigin(dir) ?? (isUnderShippedRuns(dir) ? dir : null);
+  if (shipped !== null) {
+    const what = shipped === dir ? 'this is a shipped run' : `this run is a copy of the shipped run ${shipped}`;
+    return `${f}: missing; ${what}, and shipped runs keep their records but no checkpoint; train the configuration again to get its weights (otbook train --config ${join(dir, RUN_FILES.config)} --out NEW_DIR)`;
+  }
+  return `${f}: missing; the run has no trained weights (train it, or resume it with otbook train --resume)`;
+}
+
+/** Whether DIR lies under the shipped runs (data/runs, or OTBOOK_SHIPPED_RUNS). */
+export function isUnderShippedRuns(dir: string): boolean {
+  const rel = relative(resolve(paths.shippedRuns()), resolve(dir));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
 /**
  * Runs `load` (which reads DIR's checkpoint into a model) and turns its failures into a UserError naming the file:
  * a missing, empty, truncated, corrupt or foreign checkpoint is bad input, not a bug.
@@ -258,7 +294,7 @@ export function withRunCheckpoint<T>(dir: string, load: () => T): T {
   try {
     size = statSync(f).size;
   } catch {
-    throw new UserError(`${f}: missing; the run has no trained weights (train it, or resume it with otbook train --resume)`);
+    throw new UserError(missingCheckpoint(dir, f));
   }
   if (size === 0) throw new UserError(`${f}: empty (0 bytes); train the run again with --force`);
   try {

@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Scale } from './scale';
-import { UserError } from '../errors';
-import { paths, repoRoot } from '../paths';
+import { repoRoot } from '../paths';
 import type { RunMetrics } from './evaluate';
 import { getExperiment, selectCells, type Cell } from './registry';
 import { selectBackend } from '../backend';
 import { planGroups } from './estimate';
 import { configHash, readRunRecord, trainGroup, writeJsonAtomic, type RunRecord } from './runner';
-import { copyRunFolder, ensureDirectory } from './run-folder';
+
+export { indexCompletedRuns } from './reuse';
+import { ensureDirectory } from './run-folder';
+import { ReusableRuns } from './reuse';
 import { decodeSweepEvent, writeSweepEvent, type SweepEvent } from './progress';
 
 /** One row of an experiment's results: a cell and what its run recorded. */
@@ -97,14 +99,14 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
     // once (a measured cost model) and the workers take them in order.
     rmSync(claims, { recursive: true, force: true });
     mkdirSync(claims, { recursive: true });
-    const groups = await planSweep(mine, options.out, jobs, log);
+    const groups = await planSweep(mine, options.out, jobs, log, ReusableRuns.forSweep(options.out));
     writeJsonAtomic(plan, { groups: groups.map((g) => g.map((c) => c.id)) } satisfies GroupFile);
     await Promise.all(Array.from({ length: jobs }, (_, k) => runWorker(name, options, k, jobs, log)));
     rmSync(claims, { recursive: true, force: true });
     return mine.map((c) => cellResult(c, options.out));
   }
-  const groups = options.queue ? readPlannedGroups(plan, mine) : await planSweep(mine, options.out, 1, log);
-  const completed = indexCompletedRuns([options.out, paths.results()]);
+  const reusable = ReusableRuns.forSweep(options.out);
+  const groups = options.queue ? readPlannedGroups(plan, mine) : await planSweep(mine, options.out, 1, log, reusable);
   const handled = new Set<string>();
   // A queue worker started by a sweep with a progress display sends its events to the parent (runWorker relays them).
   const progress = options.progress ?? (options.queue && process.env.OTBOOK_PROGRESS === 'events' ? writeSweepEvent : undefined);
@@ -122,10 +124,10 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
         progress?.({ kind: 'cell-end', cell: cell.id, status: existing.status, trained: false, seconds: 0 });
         continue;
       }
-      const reused = completed.get(configHash(cell.config));
+      const reused = reusable.find(cell.config);
       if (reused) {
-        copyRunFolder(reused, join(options.out, cell.id));
-        log(`[${done}/${mine.length}] ${cell.id}: completed (the same configuration was already trained in ${reused})`);
+        const from = reusable.copy(reused, join(options.out, cell.id));
+        log(`[${done}/${mine.length}] ${cell.id}: completed (${from})`);
         progress?.({ kind: 'cell-end', cell: cell.id, status: 'completed', trained: false, seconds: 0 });
         continue;
       }
@@ -159,11 +161,11 @@ export async function runExperiment(name: string, options: SweepOptions): Promis
 }
 
 /**
- * The sweep's groups: cells not yet finished are grouped by the cost model (estimate.ts); finished ones stay
- * alone (they are only kept). OTBOOK_GROUP_SIZE=1 trains every cell alone.
+ * The sweep's groups: cells to train are grouped by the cost model (estimate.ts); cells finished in `out` or with a
+ * completed run to reuse stay alone (they are only kept or copied). OTBOOK_GROUP_SIZE=1 trains every cell alone.
  */
-async function planSweep(cells: readonly Cell[], out: string, jobs: number, log: (l: string) => void): Promise<Cell[][]> {
-  const open = cells.filter((c) => !isFinished(cellResult(c, out)));
+async function planSweep(cells: readonly Cell[], out: string, jobs: number, log: (l: string) => void, reusable: ReusableRuns): Promise<Cell[][]> {
+  const open = cells.filter((c) => !isFinished(cellResult(c, out)) && reusable.find(c.config) === undefined);
   const shapes = await planGroups(open, { jobs, measure: open.length > 1 && process.env.OTBOOK_GROUP_SIZE === undefined });
   const grouped = shapes.flatMap((p) => p.groups.map((g) => [...g]));
   for (const p of shapes) {
@@ -231,34 +233,4 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
       else reject(new Error(`worker ${k + 1}/${jobs} (shard ${shard}) exited with ${code}`));
     });
   });
-}
-
-/**
- * Completed runs under the roots, by configuration hash (searched three levels deep: the layout
- * results/<experiment>/<scale>/<cell>). Experiments that share cells (Table 3's OTP cells are Table 1's) then
- * train them once.
- */
-export function indexCompletedRuns(roots: readonly string[]): Map<string, string> {
-  const index = new Map<string, string>();
-  const seen = new Set<string>();
-  const visit = (dir: string, depth: number): void => {
-    const real = resolve(dir);
-    if (seen.has(real) || !existsSync(dir)) return;
-    seen.add(real);
-    let record: RunRecord | null;
-    try {
-      record = readRunRecord(dir);
-    } catch (e) {
-      if (e instanceof UserError) return; // a corrupt record is no completed run to reuse
-      throw e;
-    }
-    if (record) {
-      if (record.status === 'completed' && !index.has(record.configHash)) index.set(record.configHash, dir);
-      return;
-    }
-    if (depth === 0) return;
-    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) visit(join(dir, e.name), depth - 1);
-  };
-  for (const root of roots) visit(root, 3);
-  return index;
 }

@@ -68,6 +68,19 @@ export function linearSumAssignment(cost: Float64Array, n: number, m: number = n
   return solveRowsLeqCols(cost, n, m, options);
 }
 
+/**
+ * What the start phases of a square problem work on: the n×n costs C (row-major), the column prices v, the
+ * partial assignment in both directions (−1: unassigned), and `free`, where they list the rows left free.
+ */
+interface SquareStart {
+  readonly c: Float64Array;
+  readonly n: number;
+  readonly v: Float64Array;
+  readonly col4row: Int32Array;
+  readonly row4col: Int32Array;
+  readonly free: Int32Array;
+}
+
 function solveRowsLeqCols(c: Float64Array, n: number, m: number, options: AssignmentOptions): AssignmentSolution {
   const col4row = new Int32Array(n).fill(-1);
   const row4col = new Int32Array(m).fill(-1);
@@ -82,11 +95,12 @@ function solveRowsLeqCols(c: Float64Array, n: number, m: number, options: Assign
   }
   const start = requested === 'auto' && n === m && n >= 2 ? (hasManyTies(c, n) ? 'jv' : 'auction') : requested;
   if (n === m && n >= 2 && start === 'auction') {
-    numFree = auction(c, n, v, col4row, row4col, free);
+    numFree = auction({ c, n, v, col4row, row4col, free });
   } else if (n === m && n >= 2 && start === 'jv') {
-    numFree = columnReduction(c, n, v, col4row, row4col, free);
-    numFree = augmentingRowReduction(c, n, v, col4row, row4col, free, numFree);
-    numFree = augmentingRowReduction(c, n, v, col4row, row4col, free, numFree);
+    const square: SquareStart = { c, n, v, col4row, row4col, free };
+    numFree = columnReduction(square);
+    numFree = augmentingRowReduction(square, numFree);
+    numFree = augmentingRowReduction(square, numFree);
   } else {
     for (let i = 0; i < n; i++) free[i] = i;
     numFree = n;
@@ -145,11 +159,27 @@ const BIDS_PER_ROW = 200;
 const CANDIDATES = 12;
 
 /**
+ * Inserts value h (of column j) into the ascending list topVal/topIdx[0 … last − 1], written over position `last`
+ * (the list's end, or its dropped largest entry).
+ */
+function insertSorted(topVal: Float64Array, topIdx: Int32Array, last: number, h: number, j: number): void {
+  let q = last;
+  while (q > 0 && topVal[q - 1] > h) {
+    topVal[q] = topVal[q - 1];
+    topIdx[q] = topIdx[q - 1];
+    q--;
+  }
+  topVal[q] = h;
+  topIdx[q] = j;
+}
+
+/**
  * Warm start by ε-scaling auction (square n × n, n ≥ 2), in minimisation form: prices p_j, a row prefers
  * the column minimising C[i, j] + p_j. Returns the number of free rows (listed in `free`) after converting
  * to the augmenting-path state v = −p, in which every assigned row sits on an exact row minimum.
  */
-function auction(c: Float64Array, n: number, v: Float64Array, col4row: Int32Array, row4col: Int32Array, free: Int32Array): number {
+function auction(square: SquareStart): number {
+  const { c, n, v, col4row, row4col, free } = square;
   let lo = Infinity;
   let hi = -Infinity;
   for (let k = 0; k < c.length; k++) {
@@ -209,29 +239,12 @@ function auction(c: Float64Array, n: number, v: Float64Array, col4row: Int32Arra
         if (!(r2 <= thr[i])) {
           // Full scan keeping the K + 1 smallest values of C[i, ·] + p, sorted, in topVal/topIdx.
           const row = i * n;
-          for (let j = 0; j <= K; j++) {
-            const h = c[row + j] + p[j];
-            let q = j;
-            while (q > 0 && topVal[q - 1] > h) {
-              topVal[q] = topVal[q - 1];
-              topIdx[q] = topIdx[q - 1];
-              q--;
-            }
-            topVal[q] = h;
-            topIdx[q] = j;
-          }
+          for (let j = 0; j <= K; j++) insertSorted(topVal, topIdx, j, c[row + j] + p[j], j);
           let worst = topVal[K];
           for (let j = K + 1; j < n; j++) {
             const h = c[row + j] + p[j];
             if (h < worst) {
-              let q = K;
-              while (q > 0 && topVal[q - 1] > h) {
-                topVal[q] = topVal[q - 1];
-                topIdx[q] = topIdx[q - 1];
-                q--;
-              }
-              topVal[q] = h;
-              topIdx[q] = j;
+              insertSorted(topVal, topIdx, K, h, j);
               worst = topVal[K];
             }
           }
@@ -285,14 +298,8 @@ function auction(c: Float64Array, n: number, v: Float64Array, col4row: Int32Arra
  * JV phase 1. Returns the number of free rows, listed in `free`. Leaves, for every assigned row i,
  * C[i, j] − v_j ≥ C[i, σ(i)] − v_σ(i) for all j (dual feasibility with implicit u).
  */
-function columnReduction(
-  c: Float64Array,
-  n: number,
-  v: Float64Array,
-  col4row: Int32Array,
-  row4col: Int32Array,
-  free: Int32Array,
-): number {
+function columnReduction(square: SquareStart): number {
+  const { c, n, v, col4row, row4col, free } = square;
   // Column minima in one row-major pass (a strided column scan would miss the cache at every element).
   const argmin = row4col; // reuse: argmin row of each column
   v.set(c.subarray(0, n));
@@ -345,15 +352,8 @@ function columnReduction(
  * row to the next phase. The step budget bounds pathological sequences of tiny price increments
  * (possible in floating point with near-equal costs): evicted rows then stay free for the exact phase.
  */
-function augmentingRowReduction(
-  c: Float64Array,
-  n: number,
-  v: Float64Array,
-  col4row: Int32Array,
-  row4col: Int32Array,
-  free: Int32Array,
-  numFree: number,
-): number {
+function augmentingRowReduction(square: SquareStart, numFree: number): number {
+  const { c, n, v, col4row, row4col, free } = square;
   const queue = free.slice(0, numFree);
   let pos = 0;
   const qn = numFree;

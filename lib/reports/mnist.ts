@@ -1,16 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectBackend } from '../backend';
 import type { Verdict } from '../verdicts/types';
-import { channelIntensities, digitPreservationError, MNIST_COLOURS, mnistColourClassifier, mnistGreySampler } from '../data/mnist';
+import { MNIST_COLOURS } from '../data/mnist';
+import type { HeldOutDrawSummary } from '../data/types';
 import type { PointCloud } from '../points';
-import { loadRunPlan } from '../experiments/build';
+import type { HeldOutSamples, RunSamples } from '../experiments/evaluate';
 import { loadPublished, publishedValue } from '../experiments/published';
-import { readRunConfig } from '../experiments/runner';
 import type { CellResult } from '../experiments/sweep';
 import { imageGridFigure, type ImageRow } from '../plots';
-import { Rng } from '../random';
-import { hasCheckpoint, transportPoints } from '../solvers';
 import type { ComparisonRow } from '../tables';
 import { onlyLevels, type EvidenceRun } from '../verdicts/evidence';
 import { claimVerdict, judgeEverySeed, notRunClaim, TESTS } from '../verdicts/rule';
@@ -42,7 +39,7 @@ export const COVER_RANGE: readonly [number, number] = [0.2, 0.47];
  */
 export const STOCHASTIC_MIN_FRACTION = 0.5;
 
-/** One method's plan samples for held-out grey digits, drawn from its trained checkpoint. */
+/** One method's plan samples for held-out grey digits, as its run's evaluation recorded them. */
 export interface MethodDraws {
   readonly method: string;
   readonly cellId: string;
@@ -74,106 +71,76 @@ export interface MnistPlanDraws {
   /** digitPreservationError between the n digits and a shuffled copy: what "no preservation" scores. */
   readonly preservationBaseline: number;
   readonly methods: readonly MethodDraws[];
-  /** Cells without a checkpoint (not run, diverged). */
+  /** Cells without recorded draws (not run, diverged, or evaluated before draws were recorded), with why. */
   readonly skipped: readonly string[];
 }
 
 export interface PlanDrawOptions {
-  readonly n?: number;
-  readonly draws?: number;
-  readonly shown?: number;
+  /** The seed whose runs' draws are read (default: the smallest seed among the results). */
   readonly seed?: number;
 }
 
-function rowsOf(p: PointCloud, start: number, count: number): PointCloud {
-  const c = Math.max(0, Math.min(count, p.n - start));
-  return { n: c, d: p.d, data: p.data.slice(start * p.d, (start + c) * p.d) };
+function cloud(rows: readonly number[][]): PointCloud {
+  const d = rows[0]?.length ?? 0;
+  const data = new Float32Array(rows.length * d);
+  rows.forEach((r, i) => data.set(r, i * d));
+  return { n: rows.length, d, data };
+}
+
+/** The held-out draws of a run's folder (samples.json heldOut), or null when its evaluation recorded none. */
+function heldOutSamples(dir: string): HeldOutSamples | null {
+  const f = join(dir, 'samples.json');
+  if (!existsSync(f)) return null;
+  return (JSON.parse(readFileSync(f, 'utf8')) as RunSamples).heldOut ?? null;
 }
 
 /**
- * Loads each method's checkpoint (seed `seed`'s cell), and draws `draws` plan samples for each of `n` held-out
- * (test-split) grey digits: OTP's samples differ by the smoothing noise x → x̃ at σ_min, OTM-s's by its z.
+ * Each method's plan draws for held-out (test-split) grey digits, as the run's evaluation recorded them
+ * (lib/experiments/evaluate.ts: metrics.json heldOut and samples.json heldOut; seed `seed`'s cell): OTP's samples
+ * differ by the smoothing noise x → x̃ at σ_min, OTM-s's by its z. A run evaluated before these were recorded is
+ * listed in `skipped` with the command that records them.
  */
-export async function mnistPlanDraws(resultsDir: string | null, results: readonly CellResult[], options: PlanDrawOptions = {}): Promise<MnistPlanDraws> {
-  const n = options.n ?? 200;
-  const draws = options.draws ?? 8;
-  const shownCount = Math.min(options.shown ?? 8, n);
+export function mnistPlanDraws(resultsDir: string | null, results: readonly CellResult[], options: PlanDrawOptions = {}): MnistPlanDraws {
   const seed = options.seed ?? (results.length ? Math.min(...results.map((r) => Number(r.factors.seed))) : 0);
-  await selectBackend({ announce: false });
   const methods: MethodDraws[] = [];
   const skipped: string[] = [];
   let inputs: PointCloud | null = null;
-  let baseline = NaN;
+  let recorded: HeldOutDrawSummary | null = null;
   for (const label of MNIST_METHODS) {
     const cell = results.find((r) => r.factors.method === label && Number(r.factors.seed) === seed);
-    const dir = (cell && runFolder(cell, resultsDir)) ?? '';
-    if (!cell || cell.status !== 'completed' || !existsSync(join(dir, 'config.json')) || !hasCheckpoint(dir)) {
+    if (!cell || cell.status !== 'completed') {
       skipped.push(cell ? `${cell.id} (${cell.status})` : `${label} (no cell)`);
       continue;
     }
-    const config = readRunConfig(dir);
-    const plan = loadRunPlan(config, dir);
-    try {
-      if (!inputs) {
-        // The same held-out digits for every method (common random numbers).
-        const grey = mnistGreySampler({ size: config.imageSize ?? 16, split: 'test' });
-        const rng = new Rng(5_000_011 + seed);
-        inputs = grey.sample(n, rng);
-        const shuffled = grey.sample(n, rng);
-        baseline = digitPreservationError(inputs, shuffled);
-      }
-      const x = inputs;
-      const classifier = mnistColourClassifier();
-      const planRng = new Rng(6_000_011 + seed);
-      const seen = Array.from({ length: n }, () => new Set<number>());
-      const counts = [0, 0, 0];
-      const tint = [0, 0, 0];
-      let purity = 0;
-      let unassigned = 0;
-      let preservation = 0;
-      const shown: PointCloud[] = [];
-      for (let s = 0; s < draws; s++) {
-        const tx = await transportPoints(plan, x, planRng);
-        const labels = classifier.classify(tx);
-        labels.forEach((l, i) => {
-          if (l >= 0) {
-            seen[i].add(l);
-            counts[l]++;
-          } else unassigned++;
-        });
-        preservation += digitPreservationError(x, tx) / draws;
-        const inten = channelIntensities(tx);
-        for (let i = 0; i < n; i++) {
-          const c = [0, 1, 2].map((k) => Math.max(0, inten[3 * i + k]));
-          const top = c[0] >= c[1] && c[0] >= c[2] ? 0 : c[1] >= c[2] ? 1 : 2;
-          const sum = c[0] + c[1] + c[2];
-          tint[top]++;
-          purity += sum > 0 ? c[top] / sum : 1 / 3;
-        }
-        shown.push(rowsOf(tx, 0, shownCount));
-      }
-      const total = n * draws;
-      methods.push({
-        method: label,
-        cellId: cell.id,
-        shown,
-        shares: counts.map((c) => c / total),
-        unassigned: unassigned / total,
-        distinctColours: seen.map((s) => s.size),
-        preservation,
-        tint: tint.map((c) => c / total),
-        purity: purity / total,
-      });
-    } finally {
-      plan.dispose();
+    const dir = runFolder(cell, resultsDir);
+    const summary = cell.metrics?.heldOut;
+    if (!summary) {
+      skipped.push(`${cell.id} (evaluated before held-out draws were recorded: re-evaluate with otbook eval --model ${dir ?? cell.id})`);
+      continue;
     }
+    // The images may be absent where the numbers are not (a shipped run keeps metrics.json, not samples.json).
+    const samples = dir ? heldOutSamples(dir) : null;
+    if (samples) inputs ??= cloud(samples.inputs);
+    recorded ??= summary;
+    methods.push({
+      method: label,
+      cellId: cell.id,
+      shown: samples ? samples.draws.map(cloud) : [],
+      shares: summary.shares,
+      unassigned: summary.unassigned,
+      // Per input, its number of distinct colours, from the recorded counts (the order of the inputs is not needed).
+      distinctColours: summary.distinctModes.flatMap((count, k) => Array<number>(count).fill(k)),
+      preservation: summary.preservation,
+      tint: summary.tint,
+      purity: summary.purity,
+    });
   }
   return {
     split: 'test',
-    n,
-    draws,
-    inputs: inputs ? rowsOf(inputs, 0, shownCount) : { n: 0, d: 0, data: new Float32Array(0) },
-    preservationBaseline: baseline,
+    n: recorded?.n ?? 0,
+    draws: recorded?.draws ?? 0,
+    inputs: inputs ?? { n: 0, d: 0, data: new Float32Array(0) },
+    preservationBaseline: recorded?.preservationBaseline ?? NaN,
     methods,
     skipped,
   };
@@ -260,7 +227,7 @@ export function mnistReport({ scale, results, evidence: all, levels }: ReportInp
     const s = Math.round(Math.sqrt(draws.inputs.d / 3));
     const rows: ImageRow[] = [{ images: draws.inputs, title: 'x (grey input)' }];
     for (const d of draws.methods) {
-      const k = d.method === 'OTP' ? Math.min(4, d.shown.length) : 1;
+      const k = Math.min(d.method === 'OTP' ? 4 : 1, d.shown.length);
       for (let j = 0; j < k; j++) rows.push({ images: d.shown[j], title: k > 1 ? `${d.method}, sample ${j + 1}` : `${d.method}` });
     }
     figures.push({
@@ -276,7 +243,7 @@ export function mnistReport({ scale, results, evidence: all, levels }: ReportInp
     const m = r.metrics?.modes;
     return r.status === 'completed' && m ? { shares: [...m.shares], text: `${r.id}: ${fmtShares(m.shares)}, unassigned ${(m.total ? m.unassigned / m.total : 0).toFixed(2)} (n = ${m.total})` } : null;
   };
-  // The plan draws come from one seed's checkpoints of the scale asked for: judged as that scale's evidence.
+  // The plan draws come from one seed's runs of the scale asked for: judged as that scale's evidence.
   const drawnSet = evidence.find((s) => s.experiment === 'mnist' && s.scale === scale) ?? null;
   const drawnRuns = (d: MethodDraws | undefined) => (d && drawnSet ? drawnSet.runs.filter((r) => r.id === d.cellId) : []);
   const verdicts: Verdict[] = [
@@ -317,7 +284,7 @@ export function mnistReport({ scale, results, evidence: all, levels }: ReportInp
       ),
     );
   } else {
-    verdicts.push(notRunClaim('Fig. 2: OTP learns a stochastic plan: one grey digit receives different colours on different draws', 'different colours for one digit (Fig. 2)', `no trained OTP checkpoint to draw from${draws?.skipped.length ? ` (${draws.skipped.join(', ')})` : ''}`));
+    verdicts.push(notRunClaim('Fig. 2: OTP learns a stochastic plan: one grey digit receives different colours on different draws', 'different colours for one digit (Fig. 2)', `no recorded OTP plan draws${draws?.skipped.length ? ` (${draws.skipped.join(', ')})` : ''}`));
   }
   if (draws && dOtp && dOtms) {
     verdicts.push(
@@ -350,7 +317,7 @@ export function mnistReport({ scale, results, evidence: all, levels }: ReportInp
     scale,
     tables: [
       { name: 'mnist-colour-shares', caption: `Colour shares of T#μ as each run recorded them (MNIST colour classifier: the channel with > ½ of the intensity; n = ${evalN ?? '?'} training-split digits, one plan draw each)`, rows: shareRows },
-      ...(planRows.length ? [{ name: 'mnist-plan-draws', caption: `Plan samples from the trained checkpoints: ${draws?.draws} draws for each of ${draws?.n} held-out (test-split) digits`, rows: planRows }] : []),
+      ...(planRows.length ? [{ name: 'mnist-plan-draws', caption: `Plan samples recorded by each run's evaluation: ${draws?.draws} draws for each of ${draws?.n} held-out (test-split) digits`, rows: planRows }] : []),
       { name: 'mnist-published', caption: 'Published FID and LPIPS (OTP Fig. 4, 32×32, DCGAN-style UNet), quoted', rows: publishedRows },
     ],
     figures,
@@ -358,16 +325,16 @@ export function mnistReport({ scale, results, evidence: all, levels }: ReportInp
     notes: [
       `Images are ${side}×${side} (d = ${dim}) instead of the paper's 32×32, and both networks are MLPs (two hidden layers of 512, leaky ReLU 0.2) instead of the DCGAN-style UNet of App. E.2: an MLP has no convolutional prior, so it must learn the digit's shape pixel by pixel, and OTM-s's z enters as a 768-dimensional input beside x. Collapse or coverage of colours is a property of the objective, which is unchanged; sharpness of the digits is not comparable.`,
       'FID and LPIPS are not computed (their networks cannot be downloaded here). They are replaced by colour shares (does T#μ have ν\'s three colours?) and a digit preservation error (does T(x) keep the digit of x?), which measure the two things the paper uses them for.',
-      `OTP's plan is x → x̃ = x + σ_min·z → T(x̃) (σ_min = 0.5), so its samples differ by the smoothing noise; OTM-s's differ by its z. The plan draws use seed ${seed}'s checkpoints.`,
+      `OTP's plan is x → x̃ = x + σ_min·z → T(x̃) (σ_min = 0.5), so its samples differ by the smoothing noise; OTM-s's differ by its z. The plan draws are those of seed ${seed}'s runs.`,
       ...(div.length ? [`Diverged (NaN/Inf), reported as DIV: ${div.join(', ')}.`] : []),
       ...(missing.length ? [`Not run yet: ${missing.join(', ')}.`] : []),
-      ...(draws?.skipped.length ? [`No checkpoint to draw from: ${draws.skipped.join(', ')}.`] : []),
+      ...(draws?.skipped.length ? [`No plan draws recorded: ${draws.skipped.join(', ')}.`] : []),
     ],
   };
 }
 
-/** The MNIST report: it draws plan samples from the trained checkpoints of the scale asked for. */
+/** The MNIST report: it reads the plan draws that the runs' evaluation recorded, at the scale asked for. */
 export const mnist: ExperimentReport = {
   experiment: 'mnist',
-  build: async (input) => mnistReport(input, await mnistPlanDraws(input.resultsDir, input.results)),
+  build: (input) => mnistReport(input, mnistPlanDraws(input.resultsDir, input.results)),
 };

@@ -7,8 +7,8 @@ import { mapPlan } from './plan';
 import { mapNoise } from './semi-dual';
 
 /** Regularizers of the value function compared in DIOTM Table 3 (line 4 of its Algorithm 1). */
-export type DiotmRegularizer = 'hjb' | 'r1' | 'otm' | 'none';
-export const DIOTM_REGULARIZERS: readonly DiotmRegularizer[] = ['hjb', 'r1', 'otm', 'none'];
+export const DIOTM_REGULARIZER_NAMES = ['hjb', 'r1', 'otm', 'none'] as const;
+export type DiotmRegularizer = (typeof DIOTM_REGULARIZER_NAMES)[number];
 
 export interface DiotmOptions {
   /** α of the cost α‖x − y‖²; one per run where a group's differ. */

@@ -19,5 +19,5 @@ export { DIVERGENCE_FACTOR, lossBound } from './divergence';
 export type { Checkpoint } from './checkpoint';
 export { notMethod, weakQuadraticCostMean, gammaAt } from './not';
 export type { NotOptions, NotNets } from './not';
-export { diotmMethod, diotmRegularizer, hjbResidual, DIOTM_REGULARIZERS } from './diotm';
+export { diotmMethod, diotmRegularizer, hjbResidual, DIOTM_REGULARIZER_NAMES } from './diotm';
 export type { DiotmOptions, DiotmNets, DiotmRegularizer } from './diotm';

@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { UserError } from '../errors';
 import { Rng } from '../random';
 import { Adam, type AdamOptions } from './adam';
 import type { BatchSource } from './batch-source';
-import { CHECKPOINT_FILE, methodParams, readResumePoint, restoreRuns, snapshotRuns, writeCheckpoint, type Checkpoint } from './checkpoint';
+import { methodParams, snapshotRuns, writeCheckpoint } from './checkpoint';
 import { StepContext } from './context';
 import { lossBound, nonFiniteProbe, withinBound } from './divergence';
-import { appendLossRow, readLossLog, writeLossLog, type LogRow } from './loss-log';
+import { appendLossRow, type LogRow } from './loss-log';
 import type { LossTerms, Method } from './method';
+import { resumeGroup } from './resume';
 
 export type { LogRow } from './loss-log';
 export type { BatchSource } from './batch-source';
@@ -230,36 +229,6 @@ class RunState {
 }
 
 /**
- * Where the runs of a group start (and the training seconds already spent): each run's checkpoint, all at one
- * iteration, when resuming; else iteration 0. Runs resumed from different iterations cannot share the loop: the
- * caller groups them by resume point.
- */
-function resumeRuns(method: Method, opts: Readonly<Record<string, Adam>>, states: readonly RunState[], resume: boolean, checkpointEvery: number | undefined): { start: number; elapsed: number } {
-  if (!resume) return { start: 0, elapsed: 0 };
-  const points = states.map((s) => (s.spec.runDir ? readResumePoint(s.spec.runDir, checkpointEvery) : null));
-  if (points.every((p) => p === null)) return { start: 0, elapsed: 0 };
-  const iterations = [...new Set(points.map((p) => p?.iteration ?? 0))];
-  if (iterations.length > 1 || points.some((p) => p === null)) {
-    throw new Error(`trainRuns: the runs of a group resume from different iterations (${points.map((p) => p?.iteration ?? 0).join(', ')}); train them in separate groups`);
-  }
-  const cks = points as Checkpoint[];
-  states.forEach((s, r) => {
-    for (const [k, v] of Object.entries(s.spec.meta ?? {})) {
-      if (cks[r].meta[k] !== undefined && cks[r].meta[k] !== v) {
-        throw new UserError(`cannot resume: the checkpoint in ${s.spec.runDir} was written with ${k}=${cks[r].meta[k]}, this run has ${k}=${v}`);
-      }
-    }
-  });
-  restoreRuns(method, opts, states.map((s) => s.rng), cks, states.map((s) => join(s.spec.runDir as string, CHECKPOINT_FILE)));
-  states.forEach((s) => {
-    const dir = s.spec.runDir as string;
-    s.log = readLossLog(dir, iterations[0]);
-    writeLossLog(dir, s.log);
-  });
-  return { start: iterations[0], elapsed: Number(cks[0].meta.elapsedSeconds ?? 0) };
-}
-
-/**
  * The one training loop (OTP Algorithm 1), shared by every method, for a group of R independent runs trained as
  * one computation (R = 1: a run alone; lib/runs.ts): per outer iteration k, one Adam step on the potential's
  * loss, then K_T Adam steps on the map's loss, each on a fresh batch (lines 2 and 6). Methods supply only their
@@ -281,10 +250,14 @@ export async function trainRuns(method: Method, runs: readonly RunSpec[], option
   const opts = { potential: new Adam(method.potentialParams, options.adam), map: new Adam(method.mapParams, options.adam) };
   const params = methodParams(method);
   for (const s of states) if (s.spec.runDir) mkdirSync(s.spec.runDir, { recursive: true });
-  let start: number;
-  let elapsedBefore: number;
+  let start = 0;
+  let elapsedBefore = 0;
   try {
-    ({ start, elapsed: elapsedBefore } = resumeRuns(method, opts, states, options.resume === true, options.checkpointEvery));
+    if (options.resume) {
+      const point = resumeGroup(method, opts, states.map((s) => ({ runDir: s.spec.runDir, meta: s.spec.meta, rng: s.rng })), options.checkpointEvery);
+      ({ start, elapsed: elapsedBefore } = point);
+      states.forEach((s, r) => (s.log = point.logs[r]));
+    }
   } catch (e) {
     opts.potential.dispose();
     opts.map.dispose();

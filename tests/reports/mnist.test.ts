@@ -1,4 +1,8 @@
 import { test } from 'node:test';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HeldOutDrawSummary } from '../../lib/data/types';
 import assert from 'node:assert/strict';
 import type { CellResult, RunMetrics } from '../../lib/experiments';
 import { modeSharesFromLabels } from '../../lib/metrics/modes';
@@ -152,14 +156,52 @@ test('per-input stochasticity and digit preservation are read from one seed’s 
   assert.ok(plan && plan.rows.some((x) => x.cell === 'OTP' && x.metric.startsWith('inputs with') && x.ours[0] === 0.25));
 });
 
-test('plan draws skip cells without a checkpoint, and the report then says the per-input claim was not run', async () => {
+test('plan draws skip cells that did not complete, and the report then says the per-input claim was not run', () => {
   const results = [cell('OTM-s', null, 'missing'), cell('OTP', null, 'diverged')];
-  const d = await mnistPlanDraws('/nonexistent-results-dir', results);
+  const d = mnistPlanDraws('/nonexistent-results-dir', results);
   assert.equal(d.methods.length, 0);
   assert.deepEqual(d.skipped, ['d768-mnist-cmnist-otm-s-s0 (missing)', 'd768-mnist-cmnist-otp-s0 (diverged)']);
   const r = report('quick', results, d);
   assert.equal(verdictOf(r, 'stochastic plan').verdict, 'not run');
   assert.match(verdictOf(r, 'stochastic plan').reason ?? '', /otp-s0 \(diverged\)/);
   assert.equal(r.figures.length, 0);
-  assert.ok(r.notes.some((n) => n.startsWith('No checkpoint to draw from')));
+  assert.ok(r.notes.some((n) => n.startsWith('No plan draws recorded')));
+});
+
+test('a completed run evaluated before held-out draws were recorded asks, in one line, to be re-evaluated', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'otbook-mnist-old-'));
+  const results = [cell('OTM-s', [0, 0, 500]), cell('OTP', [170, 160, 170])].map((c) => ({ ...c, from: dir }));
+  const d = mnistPlanDraws(null, results);
+  assert.equal(d.methods.length, 0);
+  assert.deepEqual(d.skipped, results.map((c) => `${c.id} (evaluated before held-out draws were recorded: re-evaluate with otbook eval --model ${join(dir, c.id)})`));
+  const r = report('quick', results, d);
+  assert.equal(verdictOf(r, 'stochastic plan').verdict, 'not run');
+  assert.match(verdictOf(r, 'stochastic plan').reason ?? '', /re-evaluate with otbook eval/);
+});
+
+test('the report reads the draws that evaluation recorded: metrics.json heldOut and samples.json heldOut', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'otbook-mnist-new-'));
+  const img = (v: number) => Array.from({ length: 12 }, () => v);
+  const summary = (distinctModes: number[], preservation: number): HeldOutDrawSummary => ({
+    split: 'test', n: 4, draws: 8, shares: [0.3, 0.3, 0.4], unassigned: 0, distinctModes, preservation, preservationBaseline: 0.08, tint: [0.3, 0.3, 0.4], purity: 0.5,
+  });
+  const results = [
+    { ...cell('OTM-s', [0, 0, 500]), from: dir, metrics: { ...(cell('OTM-s', [0, 0, 500]).metrics as RunMetrics), heldOut: summary([0, 4, 0, 0], 0.02) } },
+    { ...cell('OTP', [170, 160, 170]), from: dir, metrics: { ...(cell('OTP', [170, 160, 170]).metrics as RunMetrics), heldOut: summary([0, 1, 1, 2], 0.01) } },
+  ];
+  for (const c of results) {
+    mkdirSync(join(dir, c.id), { recursive: true });
+    writeFileSync(join(dir, c.id, 'samples.json'), JSON.stringify({ heldOut: { inputs: [img(-1), img(0)], draws: [[img(1), img(1)], [img(0.5), img(0.5)]] } }));
+  }
+  const d = mnistPlanDraws(null, results);
+  assert.deepEqual(d.skipped, []);
+  assert.deepEqual([d.n, d.draws, d.inputs.n, d.inputs.d, d.preservationBaseline], [4, 8, 2, 12, 0.08]);
+  const otp = d.methods.find((m) => m.method === 'OTP');
+  assert.ok(otp);
+  assert.deepEqual([...otp.distinctColours].sort(), [1, 2, 3, 3]);
+  assert.deepEqual(colourDiversity(otp.distinctColours), { mean: 2.25, atLeastTwo: 0.75 });
+  assert.deepEqual([otp.shown.length, otp.shown[1].data[0]], [2, 0.5]);
+  const r = report('quick', results, d);
+  assert.match(verdictOf(r, 'stochastic plan').detail, /75% of inputs with ≥ 2 colours/);
+  assert.equal(r.figures.length, 1);
 });

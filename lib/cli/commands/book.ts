@@ -1,14 +1,15 @@
 import type { Command } from '../command';
 import { flagNumber, flagString } from '../args';
 import { EXIT } from '../exit-codes';
-import { runBook, SCALES, type Scale } from '../../book';
+import { runBook, type Scale } from '../../book';
+import { SCALE_FLAG } from '../cell-flags';
 
 export const command: Command = {
   name: 'book',
   summary: 'execute the notebooks (Jupyter, tslab kernel) and write book/*.html, book/index.html and figures/',
   usage: 'otbook book [--scale smoke|quick|paper] [--only NAME] [--cell-timeout S]',
   flags: {
-    scale: { kind: 'string', value: 'SCALE', help: 'experiment scale (default quick)', choices: SCALES },
+    scale: SCALE_FLAG,
     only: { kind: 'string', value: 'NAME[,NAME…]', help: 'run only notebooks whose file name contains one of the NAMEs' },
     'cell-timeout': { kind: 'integer', value: 'S', help: 'stop a cell after S seconds (default: no limit)' },
   },

@@ -3,9 +3,9 @@ import { flagBool, flagNumber, flagString, requireFlag } from '../args';
 import { UserError } from '../../errors';
 import { EXIT } from '../exit-codes';
 import { withInterrupt } from '../signals';
-import { SCALES, type Scale } from '../../experiments/scale';
+import type { Scale } from '../../experiments/scale';
 import { getExperiment, listExperiments } from '../../experiments/registry';
-import { parseCellList, parseShard } from '../cell-flags';
+import { parseCellList, parseShard, SCALE_FLAG } from '../cell-flags';
 import { runExperiment } from '../../experiments/sweep';
 import { estimateExperiment, formatEstimate } from '../../experiments/estimate';
 
@@ -14,7 +14,7 @@ export const command: Command = {
   summary: "run a paper experiment's grid headless (the notebooks' code path), optionally one shard of it",
   usage: 'otbook run <experiment> [--scale smoke|quick|paper] [--cells ID,...] [--shard i/n] [--jobs N] --out DIR | --dry-run | --list',
   flags: {
-    scale: { kind: 'string', value: 'SCALE', help: 'experiment scale (default quick)', choices: SCALES },
+    scale: SCALE_FLAG,
     cells: { kind: 'string', value: 'ID,...', help: 'run only these cells (ids as --dry-run lists them)' },
     shard: { kind: 'string', value: 'i/n', help: 'run only slice i of n of the cells (for array jobs)' },
     jobs: { kind: 'integer', value: 'N', help: 'worker processes on this machine (default 1)' },
