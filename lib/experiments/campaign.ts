@@ -6,6 +6,7 @@ import { paths } from '../paths';
 import { machineInfo, type MachineInfo } from '../versions';
 import { estimateExperiment, shapeKey } from './estimate';
 import type { RunSamples } from './evaluate';
+import { SIGMA_SCHEDULE_AXES } from './grids';
 import { getExperiment, type Cell } from './registry';
 import { configHash, readRunConfig, readRunRecord, RUN_FILES, type RunRecord } from './runner';
 import { isScale, type Scale } from './scale';
@@ -139,14 +140,21 @@ function finishedRecord(dir: string, cell: Cell): RunRecord | null {
   return r && (r.status === 'completed' || r.status === 'diverged') && r.configHash === configHash(cell.config) ? r : null;
 }
 
-/**
- * Experiments whose reports draw transport panels from a run's samples: their runs ship with them (2-D runs only;
- * higher-dimensional panels are not drawn from shipped runs).
- */
+/** Experiments whose reports draw 2-D transport panels from a run's samples: their 2-D runs ship with them. */
 const DRAWN_FROM_SAMPLES: ReadonlySet<string> = new Set(['fig3', 'fig5', 'weak-ot', 'diotm-table1']);
 
+/**
+ * The coordinates a report draws from a run's samples, which its shipped copy keeps (at 4 decimals); null when no
+ * report draws the run (it ships without samples). Higher-dimensional runs keep only the coordinates drawn.
+ */
+function drawnColumns(experiment: string, cell: Cell): readonly number[] | null {
+  if (cell.config.dim === 2 && DRAWN_FROM_SAMPLES.has(experiment)) return [0, 1];
+  if (experiment === 'sigma-schedule') return SIGMA_SCHEDULE_AXES;
+  return null;
+}
+
 function needsSamples(experiment: string, cell: Cell): boolean {
-  return cell.config.dim === 2 && DRAWN_FROM_SAMPLES.has(experiment);
+  return drawnColumns(experiment, cell) !== null;
 }
 
 function sameConfiguration(dir: string, cell: Cell): boolean {
@@ -324,9 +332,12 @@ export async function runCampaign(plan: CampaignPlan, options: CampaignRunOption
 }
 
 /** Rounds every sample coordinate to 4 decimals: plenty for a figure, a third of the file. */
-function compactSamples(s: RunSamples): RunSamples {
-  const round = (rows: number[][]) => rows.map((r) => r.map((v) => Number(v.toFixed(4))));
-  return { columns: s.columns, x: round(s.x), smoothed: s.smoothed && round(s.smoothed), transported: round(s.transported), target: round(s.target) };
+/** The samples' drawn columns only (those the run has), at 4 decimals. */
+function compactSamples(s: RunSamples, columns: readonly number[]): RunSamples {
+  const kept = columns.filter((c) => s.columns.includes(c));
+  const at = kept.map((c) => s.columns.indexOf(c));
+  const round = (rows: number[][]) => rows.map((r) => at.map((i) => Number(r[i].toFixed(4))));
+  return { columns: kept, x: round(s.x), smoothed: s.smoothed && round(s.smoothed), transported: round(s.transported), target: round(s.target) };
 }
 
 export interface ShippedRun {
@@ -359,9 +370,10 @@ export function shipCampaign(plan: CampaignPlan, options: { readonly dryRun?: bo
       machine ??= { ...machineInfo() };
       const withMachine = record.machine ? record : { ...record, machine: { ...machine, recorded: 'when shipped, on the machine that trained the run' } };
       writeFileSync(join(to, RUN_FILES.metrics), `${JSON.stringify(withMachine, null, 2)}\n`);
-      if (needsSamples(p.experiment, p.cell)) {
+      const columns = drawnColumns(p.experiment, p.cell);
+      if (columns) {
         const samples = JSON.parse(readFileSync(samplesFile, 'utf8')) as RunSamples;
-        writeFileSync(join(to, RUN_FILES.samples), `${JSON.stringify(compactSamples(samples))}\n`);
+        writeFileSync(join(to, RUN_FILES.samples), `${JSON.stringify(compactSamples(samples, columns))}\n`);
       }
       bytes = readdirSync(to).reduce((s, f) => s + readFileSync(join(to, f)).length, 0);
       const meta = join(paths.shippedRuns(), p.experiment, p.scale, 'experiment.json');

@@ -29,6 +29,8 @@ export const DIOTM_TABLE3_CORNER = { tasks: ['g8g'], lambdas: [0.1, 1] } as cons
  * as App. E.1 defines it and in rotated coordinates (the probe's "rotated" pair; lib/data/rotated.ts).
  */
 export const SIGMA_SCHEDULE = { pairs: ['one-to-many', 'one-to-many-rotated'], dim: 16, iterations: 3000, periods: { twoLevels: 2000, paperRatio: 300 } } as const;
+/** The coordinates notebook 04 draws of a σ-schedule run (x₁[1] and x₂[1], the first coordinate of each half); its runs ship these. */
+export const SIGMA_SCHEDULE_AXES: readonly [number, number] = [0, SIGMA_SCHEDULE.dim / 2];
 export const SIGMA_SCHEDULE_LABELS = { twoLevels: 'OTP (P = 2000)', paperRatio: 'OTP (P = 300)' } as const;
 
 /** How tables and figures title the pairs and tasks. */

@@ -1,4 +1,4 @@
-import { SIGMA_SCHEDULE, SIGMA_SCHEDULE_LABELS, titleOf } from '../experiments/grids';
+import { SIGMA_SCHEDULE, SIGMA_SCHEDULE_AXES, SIGMA_SCHEDULE_LABELS, titleOf } from '../experiments/grids';
 import { selectCells } from '../experiments/registry';
 import { panelGrid } from '../plots';
 import type { ComparisonRow } from '../tables';
@@ -71,7 +71,7 @@ export function sigmaScheduleReport({ scale, results, evidence: all, levels, res
   // The unrotated pair in the coordinates of Fig. 6 (x₁[1], x₂[1]); the rotated one has no such axes to draw.
   const panel = (method: string) => {
     const c = results.find((r) => r.factors.pair === SIGMA_SCHEDULE.pairs[0] && r.factors.method === method && Number(r.factors.seed) === seed);
-    return transportPanel(loadCellSamples(c, resultsDir), `${method}, seed ${seed}`, [0, dim / 2]);
+    return transportPanel(loadCellSamples(c, resultsDir), `${method}, seed ${seed}`, SIGMA_SCHEDULE_AXES);
   };
   const figure = panelGrid([[panel(twoLevels), panel(paperRatio)]], { title: `One-to-Many at d = ${dim}: coordinates x₁[1] and x₂[1]`, panelWidth: 340, panelHeight: 300 });
   return {

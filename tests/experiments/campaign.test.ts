@@ -151,7 +151,28 @@ test('run trains only what is neither shipped nor finished, and ship copies fini
   }
 });
 
-test('data/runs stays small: under 50 MB, samples only beside 2-D runs, each under 200 KB', () => {
+test('a 16-D σ-schedule run ships the two coordinates notebook 04 draws (x₁[1], x₂[1]), not all sixteen', () => {
+  const roots = withRoots();
+  try {
+    const [cell] = getExperiment('sigma-schedule').cells('paper');
+    const from = join(roots.results, 'sigma-schedule', 'paper', cell.id);
+    writeRecord(from, cell.config, configHash(cell.config));
+    const columns = Array.from({ length: 16 }, (_, j) => j);
+    const row = (k: number) => columns.map((j) => k + j / 100 + 1e-7); // coordinate j of point k, past 4 decimals
+    const rows = [row(1), row(2), row(3)];
+    writeFileSync(join(from, 'samples.json'), JSON.stringify({ columns, x: rows, transported: rows, target: rows }));
+    const plan: CampaignPlan = { title: 't', tiers: [{ name: 'one', why: 'w', entries: [{ experiment: 'sigma-schedule', scale: 'paper', cells: [cell.id] }] }] };
+    assert.deepEqual(shipCampaign(plan).map((r) => r.id), [cell.id]);
+    const shipped = JSON.parse(readFileSync(join(roots.shipped, 'sigma-schedule', 'paper', cell.id, 'samples.json'), 'utf8')) as { columns: number[]; x: number[][] };
+    assert.deepEqual(shipped.columns, [0, 8]);
+    assert.deepEqual(shipped.x, [[1, 1.08], [2, 2.08], [3, 3.08]]);
+    assert.equal(cellState('sigma-schedule', 'paper', cell).state, 'shipped');
+  } finally {
+    roots.restore();
+  }
+});
+
+test('data/runs stays small: under 50 MB, samples only of the two coordinates a figure draws, each under 200 KB', () => {
   let total = 0;
   const visit = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -162,8 +183,9 @@ test('data/runs stays small: under 50 MB, samples only beside 2-D runs, each und
         total += size;
         if (e.name === 'samples.json') {
           assert.ok(size < 200 * 1024, `${p}: ${size} bytes`);
-          const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { dim: number };
-          assert.equal(config.dim, 2, `${p}: samples shipped for a ${config.dim}-D run`);
+          const samples = JSON.parse(readFileSync(p, 'utf8')) as { columns: number[]; transported: number[][] };
+          assert.equal(samples.columns.length, 2, `${p}: samples shipped of ${samples.columns.length} coordinates`);
+          assert.ok(samples.transported.every((row) => row.length === 2), `${p}: rows of the two coordinates`);
         }
       }
     }

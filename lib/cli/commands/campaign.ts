@@ -33,7 +33,7 @@ export const command: Command = {
     if (action === 'ship') {
       const shipped = shipCampaign(plan, { dryRun: flagBool(args, 'dry-run') });
       for (const s of shipped) process.stdout.write(`${s.experiment}/${s.scale}/${s.id}${s.bytes ? ` (${(s.bytes / 1024).toFixed(0)} KB)` : ''}\n`);
-      process.stdout.write(`otbook campaign ship: ${shipped.length} run(s) ${flagBool(args, 'dry-run') ? 'would be' : ''} copied into data/runs\n`);
+      process.stdout.write(`otbook campaign ship: ${shipped.length} run(s) ${flagBool(args, 'dry-run') ? 'would be copied' : 'copied'} into data/runs\n`);
       return EXIT.ok;
     }
     const jobs = flagNumber(args, 'jobs') ?? 1;
