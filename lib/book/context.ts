@@ -8,6 +8,8 @@ import { isScale, type Scale } from '../experiments/scale';
 import type { Verdict } from '../verdicts/types';
 import { TRAINING_FILE, type TrainingRecord } from './records';
 import { readResults, runExperiment, type CellResult } from '../experiments/sweep';
+import type { CellSettings } from '../experiments/settings';
+import { changedSettings, runCommand, settingsDir } from './settings';
 
 /** What a notebook needs to know about the run it is part of. */
 export interface BookContext {
@@ -86,11 +88,15 @@ function shown(path: string): string {
  * an ETA (outside a notebook, a line per finished cell). Finished cells are never trained again, so re-running a
  * notebook only re-renders its figures and tables.
  */
-export async function runBookExperiment(ctx: BookContext, experiment: string): Promise<CellResult[]> {
+export async function runBookExperiment(ctx: BookContext, experiment: string, settings: CellSettings = {}): Promise<CellResult[]> {
   const t0 = Date.now();
-  const before = readResults(experiment, ctx.scale, ctx.resultsDir(experiment));
+  // Edited settings (book.settings) train into their own folder; unedited, this is the scale's folder.
+  const out = settingsDir(ctx, experiment, settings);
+  const changed = changedSettings(ctx, experiment, settings);
+  if (changed) process.stdout.write(`Your settings differ from the ${ctx.scale} scale's (${changed}): the cells they change train into ${shown(out)}; the others are reused. The same from a shell: ${runCommand(ctx, experiment, settings)}\n`);
+  const before = readResults(experiment, ctx.scale, out, settings);
   const missingBefore = before.filter((r) => r.status === 'missing').length;
-  const title = `${experiment} (${ctx.scale})`;
+  const title = `${experiment} (${ctx.scale}${changed ? ', your settings' : ''})`;
   const tracker = new SweepProgress({ title, cells: before.length, jobs: ctx.jobs, where: ctx.jobs > 1 ? `${ctx.jobs} worker processes` : "the notebook's kernel" });
   const view = newLiveView();
   let drawn = 0;
@@ -112,7 +118,8 @@ export async function runBookExperiment(ctx: BookContext, experiment: string): P
   try {
     results = await runExperiment(experiment, {
       scale: ctx.scale,
-      out: ctx.resultsDir(experiment),
+      out,
+      settings,
       jobs: ctx.jobs,
       log: view ? () => undefined : (line) => process.stdout.write(`${line}\n`),
       progress: (e) => {
@@ -131,6 +138,6 @@ export async function runBookExperiment(ctx: BookContext, experiment: string): P
   const seconds = (Date.now() - t0) / 1000;
   const produced = Math.max(0, missingBefore - results.filter((r) => r.status === 'missing').length);
   recordTraining(ctx, { experiment, cells: results.length, produced, seconds });
-  process.stdout.write(`${title}: ${done}/${results.length} cells completed in ${seconds.toFixed(0)} s (${produced} trained or copied now, the others found finished); results in ${shown(ctx.resultsDir(experiment))}\n`);
+  process.stdout.write(`${title}: ${done}/${results.length} cells completed in ${seconds.toFixed(0)} s (${produced} trained or copied now, the others found finished); results in ${shown(out)}\n`);
   return results;
 }

@@ -9,3 +9,5 @@ export type { Scale } from '../experiments/scale';
 export { bookContext, recordVerdicts, runBookExperiment } from './context';
 export type { BookContext } from './context';
 export { publishReport, showVerdicts } from './publish';
+export { settings, changedSettings, settingsDir, runCommand } from './settings';
+export type { CellSettings } from '../experiments/settings';

@@ -6,6 +6,10 @@ import { recordVerdicts, type BookContext } from './context';
 /** Shows the report's pieces inline (in a notebook) and saves them under ctx.figuresDir; records the verdicts. */
 export async function publishReport(report: Report, ctx: BookContext, options: { show?: boolean } = {}): Promise<void> {
   const display = options.show ?? canDisplay();
+  if (report.settings && display) {
+    const line = `Your settings, not the paper's (${report.settings}): everything below rests on the runs of these settings only; its verdicts are not the paper-level verdicts (see the notes).`;
+    displayBundle({ 'text/html': `<p style="background:#fdf3d8;padding:6px"><b>${esc(line)}</b></p>`, 'text/plain': line });
+  }
   for (const t of report.tables) {
     const df = comparisonTable(t.rows);
     saveTable(df, t.name, { dir: ctx.figuresDir });

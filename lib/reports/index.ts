@@ -1,6 +1,7 @@
 import type { Scale } from '../experiments/scale';
 import { UserError } from '../errors';
-import { listExperiments } from '../experiments/registry';
+import { getExperiment, listExperiments } from '../experiments/registry';
+import { describeSettings, onlySeedsChange } from '../experiments/settings';
 import { readReportInput, type EvidenceOptions } from './evidence';
 import type { ExperimentReport, Report } from './report';
 import { fig1 } from './failure-cases';
@@ -52,5 +53,27 @@ export function reportOf(experiment: string): ExperimentReport {
 export async function buildReport(experiment: string, scale: Scale, resultsDir: string | null = null, options: EvidenceOptions = {}): Promise<Report> {
   const report = reportOf(experiment);
   if (report.readsRuns === false) return report.build({ scale, results: [], evidence: [], resultsDir: null });
-  return report.build(readReportInput(experiment, scale, resultsDir, options));
+  const built = await report.build(readReportInput(experiment, scale, resultsDir, options));
+  const cells = getExperiment(experiment).cells(scale);
+  const changed = options.settings ? describeSettings(cells, options.settings) : '';
+  return changed ? withChangedSettings(built, changed, onlySeedsChange(cells, options.settings)) : built;
+}
+
+/**
+ * A report on runs whose settings differ from the registered ones: every claim says so, and a note says why its
+ * verdicts are not the paper-level ones (its runs are judged at the quick level unless only the seeds changed).
+ */
+function withChangedSettings(report: Report, changed: string, seedsOnly: boolean): Report {
+  const level = seedsOnly
+    ? `Only the seeds changed, so the runs keep this scale's hyperparameters and are judged at its own evidence level, on these runs alone.`
+    : `Changed hyperparameters are quick-level evidence (docs/VERDICTS.md), so these verdicts are not the paper-level verdicts.`;
+  return {
+    ...report,
+    settings: changed,
+    verdicts: report.verdicts.map((v) => ({ ...v, claim: `[your settings: ${changed}] ${v.claim}` })),
+    notes: [
+      `Your settings differ from the ${report.scale} scale's (${changed}): the tables, figures and verdicts show only the runs of your settings. ${level} \`otbook report ${report.experiment} --scale ${report.scale}\` (or the notebook with its settings unedited) gives the verdicts on the registered cells and the shipped runs.`,
+      ...report.notes,
+    ],
+  };
 }
