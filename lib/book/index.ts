@@ -1,7 +1,9 @@
 export { runBook, runNotebook, listNotebooks } from './runner';
 export type { BookOptions } from './runner';
 export type { NotebookRun, TrainingRecord } from './records';
-export { writeBookIndex, verdictSummary, readVerdicts, savedOutputs } from './index-page';
+export { writeBookIndex, verdictSummary, readVerdicts, readVerdictRecords, savedOutputs } from './index-page';
+export { coverageOf, coverageText, coverageCells, COVERAGE_LEVELS } from './coverage';
+export type { LevelCount, CoverageLevel } from './coverage';
 export type { VerdictSummary } from './index-page';
 export { sharePlotly, writeSharedPlotly, sharedPlotlyName } from './static-page';
 export { SCALES, isScale } from '../experiments/scale';
