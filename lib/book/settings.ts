@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { getExperiment } from '../experiments/registry';
+import { getExperiment, type Cell } from '../experiments/registry';
 import { currentSettings, describeSettings, settingsFlags, settingsResultsDir, settingValues, SETTING_NAMES, type CellSettings, type SettingName } from '../experiments/settings';
 import { repoRoot } from '../paths';
 import { loadDanfo, showTable } from '../tables';
@@ -26,15 +26,19 @@ const shown = (values: readonly unknown[]) => values.map((v) => (Array.isArray(v
  */
 export function settings(ctx: BookContext, experiment: string): CellSettings {
   const cells = getExperiment(experiment).cells(ctx.scale);
-  const paper = getExperiment(experiment).cells('paper');
+  return showSettings(`Settings of ${experiment}'s ${cells.length} cells`, ctx.scale, cells, getExperiment(experiment).cells('paper'));
+}
+
+/** The settings table of some cells beside the paper's; returns the settings as an object to edit. */
+export function showSettings(title: string, scale: string, cells: readonly Cell[], paper: readonly Cell[]): CellSettings {
   const dfd = loadDanfo();
   const table = new dfd.DataFrame({
     setting: [...SETTING_NAMES],
-    [`${ctx.scale} scale (this run)`]: SETTING_NAMES.map((k) => shown(settingValues(cells, k))),
+    [`${scale} scale (this run)`]: SETTING_NAMES.map((k) => shown(settingValues(cells, k))),
     'paper scale': SETTING_NAMES.map((k) => shown(settingValues(paper, k))),
     meaning: SETTING_NAMES.map((k) => MEANING[k]),
   });
-  showTable(table, { title: `Settings of ${experiment}'s ${cells.length} cells (several values: they differ between cells; a value set here applies to every cell)` });
+  showTable(table, { title: `${title} (several values: they differ between cells; a value set here applies to every cell)` });
   return currentSettings(cells);
 }
 

@@ -12,6 +12,7 @@ import { table4 } from './table4';
 import { mnist } from './mnist';
 import { diotmTable1, diotmTable3 } from './diotm';
 import { sigmaSchedule } from './sigma-schedule';
+import { YOUR_DATA, yourDataReport } from './your-data';
 
 export { failureCasesReport, semiDualValue, VALUE_TOLERANCE, FLOOR_FACTOR } from './failure-cases';
 export { transportGridReport, PARALLEL_FLOOR_FACTOR, PARALLEL_SLACK, SPLIT_RANGE } from './transport-grid';
@@ -28,13 +29,15 @@ export { orderingClaim, ratioClaim, everySeedClaim, cellSides, dTarget, dCost, f
 export type { ClaimCell } from './claims';
 export { readEvidence, readEvidenceSet, readReportInput, defaultDirs, SHIPPED_ONLY, underTrainedFromFiles } from './evidence';
 export { runFolder } from './report';
+export { YOUR_DATA, yourDataReport, yourDataFigure, yourDataCells, yourDataDir, exactW2OfData, exampleData } from './your-data';
+export type { YourData, DataW2 } from './your-data';
 export type { EvidenceOptions } from './evidence';
 
 /** Every report, each registered with the experiment whose runs it reads (Fig. 1 reads none). */
 export const REPORTS: readonly ExperimentReport[] = [fig1, fig3, fig5, table1, table3, sigmaSchedule, table4, mnist, diotmTable1, diotmTable3, weakOt];
 
 export function reportNames(): string[] {
-  return REPORTS.map((r) => r.experiment);
+  return [...REPORTS.map((r) => r.experiment), YOUR_DATA];
 }
 
 export function reportOf(experiment: string): ExperimentReport {
@@ -51,6 +54,11 @@ export function reportOf(experiment: string): ExperimentReport {
  * (`options.levels` restricts them, `options.dirsFor` and `options.roots` where runs are looked for).
  */
 export async function buildReport(experiment: string, scale: Scale, resultsDir: string | null = null, options: EvidenceOptions = {}): Promise<Report> {
+  // Notebook 09's runs on a researcher's data: a folder of `otbook train` runs, no registered experiment.
+  if (experiment === YOUR_DATA) {
+    if (!resultsDir) throw new UserError('otbook report your-data: give --results DIR, the folder notebook 09 trained into (results/your-data/<scale>-<hash>)');
+    return yourDataReport(resultsDir, scale);
+  }
   const report = reportOf(experiment);
   if (report.readsRuns === false) return report.build({ scale, results: [], evidence: [], resultsDir: null });
   const built = await report.build(readReportInput(experiment, scale, resultsDir, options));

@@ -9,7 +9,7 @@ import { evidenceSet } from '../../lib/verdicts/evidence';
 import type { PointCloud } from '../../lib/points';
 import { Rng } from '../../lib/random';
 import { modeSharesFromLabels } from '../../lib/metrics/modes';
-import { diotmTable1Report, failureCasesReport, mnistReport, table1Report, table3Report, table4Report, transportGridReport, type MnistPlanDraws } from '../../lib/reports';
+import { diotmTable1Report, failureCasesReport, mnistReport, table1Report, table3Report, table4Report, transportGridReport, yourDataFigure, type MnistPlanDraws } from '../../lib/reports';
 import { transportFigure, type Figure } from '../../lib/plots';
 
 /**
@@ -94,6 +94,12 @@ export async function bookFigures(dir: string): Promise<BookFigure[]> {
   for (const f of table3Report(quickInput('table3', runs3, d3)).figures) out.push({ name: `04 ${f.name}`, figure: f.figure });
   const d4 = join(dir, 'table4');
   for (const f of (await table4Report(quickInput('table4', syntheticRuns('table4', d4, 1, { l2uvp: 30, cos: 0.9 }), d4))).figures) out.push({ name: `05 ${f.name}`, figure: f.figure });
+  const yourPair = getPair('perpendicular', { dim: 2 });
+  const yourSamples = (method: string) => {
+    const x = yourPair.source.sample(150, rng);
+    return { columns: [0, 1], x, transported: yourPair.target.sample(150, rng), target: yourPair.target.sample(150, rng), smoothed: method === 'OTP' ? x : undefined };
+  };
+  out.push({ name: '09 your-data-transport', figure: yourDataFigure([{ title: 'OTM, seed 0', samples: yourSamples('OTM') }, { title: 'OTP, seed 0', samples: yourSamples('OTP') }], 'quick') });
   for (const f of mnistReport(quickInput('mnist', syntheticRuns('mnist', join(dir, 'mnist')), null), mnistDraws()).figures) out.push({ name: `06 ${f.name}`, figure: f.figure });
   const d7 = join(dir, 'diotm');
   for (const f of diotmTable1Report(quickInput('diotm-table1', syntheticRuns('diotm-table1', d7), d7)).figures) out.push({ name: `07 ${f.name}`, figure: f.figure });
