@@ -3,7 +3,12 @@ import { getExperiment, type Cell } from '../experiments/registry';
 import { currentSettings, describeSettings, settingsFlags, settingsResultsDir, settingValues, SETTING_NAMES, type CellSettings, type SettingName } from '../experiments/settings';
 import { repoRoot } from '../paths';
 import { loadDanfo, showTable } from '../tables';
-import type { BookContext } from './context';
+import type { Scale } from '../experiments/scale';
+
+/** What these functions need of a notebook's context (BookContext): its scale. */
+interface AtScale {
+  readonly scale: Scale;
+}
 
 /** What each setting is, for the settings table. */
 const MEANING: Readonly<Record<SettingName, string>> = {
@@ -24,7 +29,7 @@ const shown = (values: readonly unknown[]) => values.map((v) => (Array.isArray(v
  * cells exactly; edited, runBookExperiment trains only the cells whose configuration changed, into their own
  * folder, and the report says that its verdicts rest on settings other than the paper's.
  */
-export function settings(ctx: BookContext, experiment: string): CellSettings {
+export function settings(ctx: AtScale, experiment: string): CellSettings {
   const cells = getExperiment(experiment).cells(ctx.scale);
   return showSettings(`Settings of ${experiment}'s ${cells.length} cells`, ctx.scale, cells, getExperiment(experiment).cells('paper'));
 }
@@ -43,17 +48,17 @@ export function showSettings(title: string, scale: string, cells: readonly Cell[
 }
 
 /** The settings that change the experiment's cells, in words ('' when none): what a notebook prints before training. */
-export function changedSettings(ctx: BookContext, experiment: string, edited: CellSettings = {}): string {
+export function changedSettings(ctx: AtScale, experiment: string, edited: CellSettings = {}): string {
   return describeSettings(getExperiment(experiment).cells(ctx.scale), edited);
 }
 
 /** Where the runs of these settings live: the scale's own folder unedited, else results/<e>/<scale>-settings-<hash>. */
-export function settingsDir(ctx: BookContext, experiment: string, edited: CellSettings = {}): string {
+export function settingsDir(ctx: AtScale, experiment: string, edited: CellSettings = {}): string {
   return settingsResultsDir(experiment, ctx.scale, getExperiment(experiment).cells(ctx.scale), edited);
 }
 
 /** The command line that trains the same cells: `otbook run <e> --scale s [changed settings] --out DIR`. */
-export function runCommand(ctx: BookContext, experiment: string, edited: CellSettings = {}): string {
+export function runCommand(ctx: AtScale, experiment: string, edited: CellSettings = {}): string {
   const flags = settingsFlags(edited, getExperiment(experiment).cells(ctx.scale));
   const out = relative(repoRoot(), settingsDir(ctx, experiment, edited));
   return ['otbook run', experiment, '--scale', ctx.scale, ...flags, '--out', out].join(' ');

@@ -4,7 +4,7 @@ import { flagString } from '../args';
 import { EVIDENCE_LEVELS, SCALES, type EvidenceLevel, type Scale } from '../../experiments/scale';
 import { bookContext } from '../../book/context';
 import { paths } from '../../paths';
-import { buildReport, reportNames, reportText } from '../../reports';
+import { buildReport, reportNames, reportText, YOUR_DATA } from '../../reports';
 import { publishReport } from '../../book/publish';
 import { closeBrowser } from '../../plots';
 import { getExperiment } from '../../experiments/registry';
@@ -14,7 +14,7 @@ import { SETTINGS_FLAGS, settingsFromFlags } from '../settings-flags';
 export const command: Command = {
   name: 'report',
   summary: "print an experiment's comparison with the paper and its verdicts; save its figures and tables",
-  usage: `otbook report <${reportNames().join('|')}> [--scale S] [--level L] [--results DIR] [--figures DIR] [settings]`,
+  usage: `otbook report <${[...reportNames(), YOUR_DATA].join('|')}> [--scale S] [--level L] [--results DIR] [--figures DIR] [settings]`,
   flags: {
     scale: { kind: 'string', value: 'SCALE', help: "scale of the runs the tables show (default quick); verdicts use every evidence level present", choices: SCALES },
     level: { kind: 'string', value: 'LEVEL', help: 'judge the claims on runs of this evidence level only (default: the strongest present per cell)', choices: EVIDENCE_LEVELS },
