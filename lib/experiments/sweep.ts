@@ -209,6 +209,7 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
       env: { ...process.env, OTBOOK_PROGRESS: options.progress ? 'events' : 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let reason = '';
     // Lines may arrive split across chunks: keep the unfinished tail of each stream for the next chunk.
     const relay = () => {
       let tail = '';
@@ -219,6 +220,7 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
           const event = decodeSweepEvent(line);
           if (event) options.progress?.({ ...event, worker: k + 1 });
           else if (line.startsWith('[')) log(`worker ${k + 1}/${jobs} ${line}`);
+          else if (!reason && /error/i.test(line)) reason = line.trim(); // a failing worker's own message, for the error below
         }
       };
     };
@@ -231,7 +233,7 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
       options.signal?.removeEventListener('abort', stop);
       // 3: a cell diverged (recorded in its metrics.json); 130: interrupted on request (checkpoint written).
       if (code === 0 || code === 3 || (code === 130 && options.signal?.aborted)) resolvePromise();
-      else reject(new Error(`worker ${k + 1}/${jobs} (shard ${shard}) exited with ${code}`));
+      else reject(new Error(`worker ${k + 1}/${jobs} (shard ${shard}) exited with ${code}${reason ? `: ${reason}` : ''}`));
     });
   });
 }

@@ -75,6 +75,8 @@ test('a trained notebook (02-otm-vs-otp) runs end to end at the smoke scale', { 
   assert.doesNotMatch(streams, /worker \d\/\d \[/, 'per-cell worker lines in the notebook');
   const displays = outputs.filter((o) => o.output_type === 'display_data').map((o) => text(o.data?.['text/plain']));
   for (const grid of ['fig3', 'fig5']) {
+    // The settings cell shows each grid's settings beside the paper's (issue 19 part 3).
+    assert.ok(displays.some((d) => d.startsWith(`Settings of ${grid}'s`) && /iterations\s+40\s+20000/.test(d)), `${grid}: no settings table`);
     const shown = displays.filter((d) => d.startsWith(`${grid} (smoke):`));
     assert.equal(shown.length, 1, `${grid}: ${shown.length} progress displays`);
     assert.match(shown[0], /(\d+)\/\1 cells done, in (\d worker processes|the notebook's kernel); \d+:\d\d elapsed; \1 trained now, 0 found finished/);

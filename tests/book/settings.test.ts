@@ -9,6 +9,7 @@ import { getExperiment, listExperiments } from '../../lib/experiments/registry';
 import { SCALES } from '../../lib/experiments/scale';
 import { applySettings, checkSettings, currentSettings, describeSettings, onlySeedsChange, settingsChange, settingsFlags, settingsResultsDir } from '../../lib/experiments/settings';
 import { readResults, runExperiment } from '../../lib/experiments/sweep';
+import { readRunConfig } from '../../lib/experiments/run-folder';
 import { buildReport } from '../../lib/reports';
 
 /**
@@ -116,4 +117,25 @@ test('a sweep with changed settings trains only the changed cells into their own
     for (const r of v.runs) assert.ok(r.includes('smoke-settings-'), `${v.claim}: run ${r} is not one of the settings' runs`);
   }
   assert.match(report.notes[0], /Your settings differ from the smoke scale's/);
+});
+
+test('worker processes (--jobs 2) get the settings: their runs have the edited configuration; a failing worker says why', { timeout: 300_000 }, async () => {
+  const settings = { iterations: 25 };
+  const cells = ['d2-parallel-otm-s0', 'd2-parallel-otp-s0'];
+  const out = settingsResultsDir('fig3', 'smoke', getExperiment('fig3').cells('smoke'), settings);
+  const results = await runExperiment('fig3', { scale: 'smoke', out, cells, jobs: 2, settings, log: () => undefined });
+  assert.deepEqual(results.map((r) => r.status), ['completed', 'completed']);
+  for (const id of cells) assert.equal(readRunConfig(join(out, id)).iterations, 25, id);
+  // A worker that cannot start (here: a module it is told to preload is missing) names its own last lines.
+  const saved = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = `--require ${join(root, 'no-such-module.js')}`;
+  try {
+    await assert.rejects(
+      runExperiment('fig3', { scale: 'smoke', out: join(root, 'failing'), cells: ['d2-parallel-otm-s0'], jobs: 2, settings: { iterations: 26 }, log: () => undefined }),
+      /worker \d\/2 \(shard 1\/1\) exited with 1: Error: Cannot find module '.*no-such-module\.js'/,
+    );
+  } finally {
+    if (saved === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = saved;
+  }
 });
