@@ -242,7 +242,7 @@ figcaption{font-size:85%;color:#555;overflow-wrap:anywhere}
 <h2>What holds</h2>
 ${summaryTable(dir, runs)}
 <h2>Coverage: the evidence behind each claim</h2>
-<p class="d">For each claim, its cells judged at each evidence level (paper: the appendix's settings; reduced: fewer iterations, deciding only where its agreement with the paper level was measured; quick: changed settings, a pipeline check that decides nothing) and the runs (one per seed) behind them.</p>
+<p class="d">For each claim, its cells judged at each evidence level (paper: the appendix's settings; reduced: fewer iterations, deciding only where its agreement with the paper level was measured; quick: changed settings, a pipeline check that decides nothing) and the runs behind them (one per method and seed of the cell's comparison).</p>
 ${coverageTable(dir, runs) || '<p class="d">No verdicts recorded yet.</p>'}
 <h2>Notebooks</h2>
 ${runs.map((r) => notebookCard(dir, r)).join('\n')}
