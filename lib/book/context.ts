@@ -3,11 +3,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { paths, repoRoot } from '../paths';
 import { updatableDisplay } from '../plots/tslab-display';
-import { NOTEBOOK_UPDATE_MS, SweepProgress, newLiveView, setLiveView, type LiveView } from '../experiments/progress';
+import { NOTEBOOK_UPDATE_MS, SweepProgress, newLiveView, setLiveView, type LiveView, type SweepEvent } from '../experiments/progress';
 import { isScale, type Scale } from '../experiments/scale';
 import type { Verdict } from '../verdicts/types';
 import { TRAINING_FILE, type TrainingRecord } from './records';
 import { readResults, runExperiment, type CellResult } from '../experiments/sweep';
+import type { CellSettings } from '../experiments/settings';
+import { changedSettings, runCommand, settingsDir } from './settings';
 
 /** What a notebook needs to know about the run it is part of. */
 export interface BookContext {
@@ -86,12 +88,36 @@ function shown(path: string): string {
  * an ETA (outside a notebook, a line per finished cell). Finished cells are never trained again, so re-running a
  * notebook only re-renders its figures and tables.
  */
-export async function runBookExperiment(ctx: BookContext, experiment: string): Promise<CellResult[]> {
+export async function runBookExperiment(ctx: BookContext, experiment: string, settings: CellSettings = {}): Promise<CellResult[]> {
   const t0 = Date.now();
-  const before = readResults(experiment, ctx.scale, ctx.resultsDir(experiment));
+  // Edited settings (book.settings) train into their own folder; unedited, this is the scale's folder.
+  const out = settingsDir(ctx, experiment, settings);
+  const changed = changedSettings(ctx, experiment, settings);
+  if (changed) process.stdout.write(`Your settings differ from the ${ctx.scale} scale's (${changed}): the cells they change train into ${shown(out)}; the others are reused. The same from a shell: ${runCommand(ctx, experiment, settings)}\n`);
+  const before = readResults(experiment, ctx.scale, out, settings);
   const missingBefore = before.filter((r) => r.status === 'missing').length;
-  const title = `${experiment} (${ctx.scale})`;
-  const tracker = new SweepProgress({ title, cells: before.length, jobs: ctx.jobs, where: ctx.jobs > 1 ? `${ctx.jobs} worker processes` : "the notebook's kernel" });
+  const title = `${experiment} (${ctx.scale}${changed ? ', your settings' : ''})`;
+  const results = await withProgressDisplay({ title, cells: before.length, jobs: ctx.jobs }, (progress, signal, log) =>
+    runExperiment(experiment, { scale: ctx.scale, out, settings, jobs: ctx.jobs, log, progress, signal }),
+  );
+  const done = results.filter((r) => r.status === 'completed').length;
+  const seconds = (Date.now() - t0) / 1000;
+  const produced = Math.max(0, missingBefore - results.filter((r) => r.status === 'missing').length);
+  recordTraining(ctx, { experiment, cells: results.length, produced, seconds });
+  process.stdout.write(`${title}: ${done}/${results.length} cells completed in ${seconds.toFixed(0)} s (${produced} trained or copied now, the others found finished); results in ${shown(out)}\n`);
+  return results;
+}
+
+/**
+ * Runs work that trains cells under one progress display of the notebook, updated in place: the cells done of the
+ * total, the cells running now and an ETA (outside a notebook, the work's own lines). A kernel interrupt (SIGINT)
+ * aborts the signal, and the running cells write their checkpoints.
+ */
+export async function withProgressDisplay<T>(
+  info: { readonly title: string; readonly cells: number; readonly jobs: number },
+  work: (progress: (e: SweepEvent) => void, signal: AbortSignal, log: (line: string) => void) => Promise<T>,
+): Promise<T> {
+  const tracker = new SweepProgress({ title: info.title, cells: info.cells, jobs: info.jobs, where: info.jobs > 1 ? `${info.jobs} worker processes` : "the notebook's kernel" });
   const view = newLiveView();
   let drawn = 0;
   const draw = (force: boolean): void => {
@@ -104,33 +130,22 @@ export async function runBookExperiment(ctx: BookContext, experiment: string): P
   // Elapsed time and ETA move on between events too (a cell may take minutes); the timer does not hold the process.
   const ticker = view ? setInterval(() => draw(true), 2000) : null;
   ticker?.unref();
-  // A kernel interrupt (SIGINT) stops the grid after the running cells write their checkpoints.
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
   process.on('SIGINT', onInterrupt);
-  let results: CellResult[];
   try {
-    results = await runExperiment(experiment, {
-      scale: ctx.scale,
-      out: ctx.resultsDir(experiment),
-      jobs: ctx.jobs,
-      log: view ? () => undefined : (line) => process.stdout.write(`${line}\n`),
-      progress: (e) => {
+    return await work(
+      (e) => {
         tracker.apply(e);
         draw(e.kind !== 'iteration');
       },
-      signal: controller.signal,
-    });
+      controller.signal,
+      view ? () => undefined : (line) => process.stdout.write(`${line}\n`),
+    );
   } finally {
     process.off('SIGINT', onInterrupt);
     if (ticker) clearInterval(ticker);
     tracker.finish();
     draw(true);
   }
-  const done = results.filter((r) => r.status === 'completed').length;
-  const seconds = (Date.now() - t0) / 1000;
-  const produced = Math.max(0, missingBefore - results.filter((r) => r.status === 'missing').length);
-  recordTraining(ctx, { experiment, cells: results.length, produced, seconds });
-  process.stdout.write(`${title}: ${done}/${results.length} cells completed in ${seconds.toFixed(0)} s (${produced} trained or copied now, the others found finished); results in ${shown(ctx.resultsDir(experiment))}\n`);
-  return results;
 }

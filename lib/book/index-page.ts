@@ -3,6 +3,7 @@ import { basename, join, relative, sep } from 'node:path';
 import { paths } from '../paths';
 import type { NotebookRun } from './records';
 import type { Scale } from '../experiments/scale';
+import { COVERAGE_LEVELS, coverageOf, coverageText, type LevelCount } from './coverage';
 
 /**
  * book/index.html, the page a researcher opens first: a summary table of every claim (what the paper reports,
@@ -59,7 +60,8 @@ export function verdictSummary(record: unknown): VerdictSummary | null {
   const claim = text(r.claim);
   const verdict = text(r.verdict);
   if (!claim || !verdict) return null;
-  const runs = typeof r.runs === 'number' || typeof r.runs === 'string' ? r.runs : undefined;
+  // A verdict record (lib/verdicts/types.ts) lists its runs and names its level; older summaries gave a count and 'evidence'.
+  const runs = Array.isArray(r.runs) ? r.runs.length : typeof r.runs === 'number' || typeof r.runs === 'string' ? r.runs : undefined;
   return {
     claim,
     verdict,
@@ -67,21 +69,49 @@ export function verdictSummary(record: unknown): VerdictSummary | null {
     paper: text(r.paper) ?? null,
     ours: text(r.ours) ?? null,
     reason: text(r.reason),
-    evidence: text(r.evidence),
+    evidence: text(r.evidence) ?? text(r.level),
     runs,
     test: text(r.test),
   };
 }
 
-export function readVerdicts(name: string): VerdictSummary[] {
+/** The verdict records a notebook saved (figures/<notebook>/verdicts.json), unparsed; [] when none or unreadable. */
+export function readVerdictRecords(name: string): unknown[] {
   const f = join(paths.figures(), name, 'verdicts.json');
   if (!existsSync(f)) return [];
   try {
     const list: unknown = JSON.parse(readFileSync(f, 'utf8'));
-    return Array.isArray(list) ? list.map(verdictSummary).filter((v): v is VerdictSummary => v !== null) : [];
+    return Array.isArray(list) ? list : [];
   } catch {
     return [];
   }
+}
+
+export function readVerdicts(name: string): VerdictSummary[] {
+  return readVerdictRecords(name).map(verdictSummary).filter((v): v is VerdictSummary => v !== null);
+}
+
+/** 'k cells · n runs' of one level, or an empty cell. */
+function levelCell(count: LevelCount | undefined): string {
+  if (!count) return '<td class="d">—</td>';
+  return `<td>${count.cells} cell${count.cells === 1 ? '' : 's'}${count.level === 'not run' ? '' : `<div class="d">${count.runs} run${count.runs === 1 ? '' : 's'}</div>`}</td>`;
+}
+
+/**
+ * The coverage table (issue 16 part 3): for each claim, how many of its cells were judged at each evidence level
+ * and how many runs (seeds) stand behind them, from the notebooks' verdict records.
+ */
+function coverageTable(dir: string, runs: readonly NotebookRun[]): string {
+  const rows = runs.flatMap((r) =>
+    readVerdictRecords(r.name).flatMap((rec) => {
+      const v = verdictSummary(rec);
+      if (!v) return [];
+      const counts = coverageOf([rec]);
+      return [`<tr><td>${esc(v.claim)}</td>${COVERAGE_LEVELS.map((l) => levelCell(counts.find((c) => c.level === l))).join('')}<td><a href="${href(dir, r.html)}">${esc(r.name)}</a></td></tr>`];
+    }),
+  );
+  if (rows.length === 0) return '';
+  return `<table class="coverage"><tr><th>claim</th>${COVERAGE_LEVELS.map((l) => `<th>${l === 'not run' ? 'not run' : `${esc(l)} level`}</th>`).join('')}<th>notebook</th></tr>\n${rows.join('\n')}\n</table>`;
 }
 
 function notRunTables(): PublishedTable[] {
@@ -170,10 +200,13 @@ function notebookCard(dir: string, r: NotebookRun): string {
     })
     .join('');
   const tables = out.tables.map((t) => `<a href="${href(dir, t)}">${esc(basename(t))}</a>`).join(', ');
+  const records = readVerdictRecords(r.name);
   const count = readVerdicts(r.name).length;
+  const coverage = coverageText(coverageOf(records));
   return (
     `<section class="card" id="${esc(r.name)}"><h3><a href="${href(dir, r.html)}">${esc(pageTitle(r))}</a></h3>` +
     `<p class="d">${status} · ${r.seconds.toFixed(0)} s${rerenderNote(r)} · ${count} verdict${count === 1 ? '' : 's'} · <a href="${href(dir, r.notebook)}">executed notebook (.ipynb)</a></p>` +
+    (coverage ? `<p class="d">Evidence behind its verdicts: ${esc(coverage)}</p>` : '') +
     (thumbs ? `<div class="thumbs">${thumbs}</div>` : '') +
     (tables ? `<p class="d">Tables (CSV): ${tables}</p>` : '') +
     `</section>`
@@ -208,6 +241,9 @@ figcaption{font-size:85%;color:#555;overflow-wrap:anywhere}
 <p>Scale of this build: <b>${esc(scale)}</b>. Built ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Each notebook puts the paper's numbers beside ours; the table below collects its verdicts.</p>
 <h2>What holds</h2>
 ${summaryTable(dir, runs)}
+<h2>Coverage: the evidence behind each claim</h2>
+<p class="d">For each claim, its cells judged at each evidence level (paper: the appendix's settings; reduced: fewer iterations, deciding only where its agreement with the paper level was measured; quick: changed settings, a pipeline check that decides nothing) and the runs behind them (one per method and seed of the cell's comparison).</p>
+${coverageTable(dir, runs) || '<p class="d">No verdicts recorded yet.</p>'}
 <h2>Notebooks</h2>
 ${runs.map((r) => notebookCard(dir, r)).join('\n')}
 <h2>Not run here</h2>

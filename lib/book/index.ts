@@ -1,11 +1,16 @@
 export { runBook, runNotebook, listNotebooks } from './runner';
 export type { BookOptions } from './runner';
 export type { NotebookRun, TrainingRecord } from './records';
-export { writeBookIndex, verdictSummary, readVerdicts, savedOutputs } from './index-page';
+export { writeBookIndex, verdictSummary, readVerdicts, readVerdictRecords, savedOutputs } from './index-page';
+export { coverageOf, coverageText, coverageCells, COVERAGE_LEVELS } from './coverage';
+export type { LevelCount, CoverageLevel } from './coverage';
 export type { VerdictSummary } from './index-page';
 export { sharePlotly, writeSharedPlotly, sharedPlotlyName } from './static-page';
 export { SCALES, isScale } from '../experiments/scale';
 export type { Scale } from '../experiments/scale';
-export { bookContext, recordVerdicts, runBookExperiment } from './context';
+export { bookContext, recordVerdicts, runBookExperiment, withProgressDisplay } from './context';
 export type { BookContext } from './context';
 export { publishReport, showVerdicts } from './publish';
+export { settings, showSettings, changedSettings, settingsDir, runCommand } from './settings';
+export { dataW2, yourDataSettings, yourDataResults, trainYourData } from './your-data';
+export type { CellSettings } from '../experiments/settings';

@@ -38,7 +38,7 @@ export function readConfigFile(path: string): TrainConfigInput {
   return validateConfigInput(raw, path);
 }
 
-function parseHidden(s: string): number[] {
+export function parseHidden(s: string): number[] {
   const parts = s.split(',').map((p) => p.trim());
   const widths = parts.map(Number);
   if (parts.some((p) => p === '') || widths.some((w) => !Number.isInteger(w) || w < 1)) {

@@ -16,6 +16,8 @@ export * as grids from './grids';
 export { SCALES, EVIDENCE_LEVELS, isScale, isEvidenceLevel } from './scale';
 export type { Scale, EvidenceLevel } from './scale';
 export { runExperiment, readResults, isFinished } from './sweep';
+export { applySettings, checkSettings, currentSettings, describeSettings, settingsChange, onlySeedsChange, settingsResultsDir, settingsFlags, settingValues, SETTING_NAMES } from './settings';
+export type { CellSettings, SettingName } from './settings';
 export { mergeShards } from './merge';
 export type { CellResult, SweepOptions } from './sweep';
 export { estimateExperiment, formatEstimate } from './estimate';

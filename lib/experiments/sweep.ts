@@ -13,6 +13,7 @@ export { indexCompletedRuns } from './reuse';
 import { ensureDirectory } from './run-folder';
 import { ReusableRuns } from './reuse';
 import { decodeSweepEvent, writeSweepEvent, type SweepEvent } from './progress';
+import { applySettings, settingsFlags, type CellSettings } from './settings';
 
 /** One row of an experiment's results: a cell and what its run recorded. */
 export interface CellResult {
@@ -50,6 +51,8 @@ export interface SweepOptions {
    * display (lib/experiments/progress.ts, SweepProgress). Given, it replaces the runs' own progress lines.
    */
   readonly progress?: (event: SweepEvent) => void;
+  /** Settings changed for every cell (lib/experiments/settings.ts); unset or unedited, the registered cells run. */
+  readonly settings?: CellSettings;
 }
 
 export const missingResult = (cell: Cell): CellResult => ({ id: cell.id, factors: cell.factors, status: 'missing' });
@@ -65,9 +68,9 @@ export function cellResult(cell: Cell, dir: string): CellResult {
  * cell comes from the first that holds a run of the cell's configuration: a user's own runs, then the runs
  * the repository ships (data/runs), so a stale or foreign record never stands in for a cell.
  */
-export function readResults(experiment: string, scale: Scale, dirs: string | readonly string[]): CellResult[] {
+export function readResults(experiment: string, scale: Scale, dirs: string | readonly string[], settings?: CellSettings): CellResult[] {
   const list = typeof dirs === 'string' ? [dirs] : dirs;
-  return getExperiment(experiment).cells(scale).map((c) => list.map((dir) => cellResult(c, dir)).find((r) => r.status !== 'missing') ?? missingResult(c));
+  return applySettings(getExperiment(experiment).cells(scale), settings).map((c) => list.map((dir) => cellResult(c, dir)).find((r) => r.status !== 'missing') ?? missingResult(c));
 }
 
 /** The batched groups of a sweep as the parent process planned them (DIR/.claims/groups.json for --jobs workers). */
@@ -84,7 +87,7 @@ interface GroupFile {
  */
 export async function runExperiment(name: string, options: SweepOptions): Promise<CellResult[]> {
   const experiment = getExperiment(name);
-  const all = experiment.cells(options.scale);
+  const all = applySettings(experiment.cells(options.scale), options.settings);
   const mine = selectCells(all, options);
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   ensureDirectory(options.out, '--out');
@@ -204,10 +207,11 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
   const bin = join(repoRoot(), 'bin', 'otbook.js');
   return new Promise((resolvePromise, reject) => {
     const only = options.cells ? ['--cells', options.cells.join(',')] : [];
-    const child = spawn(process.execPath, [bin, 'run', name, '--scale', options.scale, '--shard', shard, ...only, '--queue', '--out', resolve(options.out)], {
+    const child = spawn(process.execPath, [bin, 'run', name, '--scale', options.scale, '--shard', shard, ...only, '--queue', ...settingsFlags(options.settings), '--out', resolve(options.out)], {
       env: { ...process.env, OTBOOK_PROGRESS: options.progress ? 'events' : 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let reason = '';
     // Lines may arrive split across chunks: keep the unfinished tail of each stream for the next chunk.
     const relay = () => {
       let tail = '';
@@ -218,6 +222,7 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
           const event = decodeSweepEvent(line);
           if (event) options.progress?.({ ...event, worker: k + 1 });
           else if (line.startsWith('[')) log(`worker ${k + 1}/${jobs} ${line}`);
+          else if (!reason && /error/i.test(line)) reason = line.trim(); // a failing worker's own message, for the error below
         }
       };
     };
@@ -230,7 +235,7 @@ function runWorker(name: string, options: SweepOptions, k: number, jobs: number,
       options.signal?.removeEventListener('abort', stop);
       // 3: a cell diverged (recorded in its metrics.json); 130: interrupted on request (checkpoint written).
       if (code === 0 || code === 3 || (code === 130 && options.signal?.aborted)) resolvePromise();
-      else reject(new Error(`worker ${k + 1}/${jobs} (shard ${shard}) exited with ${code}`));
+      else reject(new Error(`worker ${k + 1}/${jobs} (shard ${shard}) exited with ${code}${reason ? `: ${reason}` : ''}`));
     });
   });
 }

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { paths, repoRoot } from '../paths';
 import type { EvidenceLevel, Scale } from '../experiments/scale';
 import { evidenceLevel, evidenceSources, getExperiment, type Cell } from '../experiments/registry';
+import { applySettings, onlySeedsChange, settingsChange, settingsResultsDir, type CellSettings } from '../experiments/settings';
 import { configHash, readRunConfig, readRunRecord } from '../experiments/runner';
 import { indexCompletedRuns, readResults, type CellResult } from '../experiments/sweep';
 import { strongestFirst, type Evidence, type EvidenceRun, type EvidenceSet } from '../verdicts/evidence';
@@ -20,6 +21,12 @@ export interface EvidenceOptions {
   readonly roots?: readonly string[];
   /** Only these levels (e.g. ['paper'] for the verdicts the shipped paper-scale runs alone give); a report still reads the others to measure agreement. */
   readonly levels?: readonly EvidenceLevel[];
+  /**
+   * Settings changed for every cell (lib/experiments/settings.ts). When they change anything, the report reads only
+   * the runs of those settings, at the quick level (or the scale's own level when only the seeds changed): runs of
+   * other settings are no evidence on them, and they are no evidence at the paper's settings.
+   */
+  readonly settings?: CellSettings;
 }
 
 /** The default search: the user's results first, the runs the repository ships second. */
@@ -72,9 +79,9 @@ function resultAt(cell: Cell, dir: string): CellResult | null {
 }
 
 /** One experiment's runs at one scale, as evidence: each cell from the first folder holding it, else by hash. */
-export function readEvidenceSet(experiment: string, scale: Scale, level: EvidenceLevel, options: EvidenceOptions = {}, index?: Map<string, string>): EvidenceSet {
-  const cells = getExperiment(experiment).cells(scale);
-  const results = readResults(experiment, scale, (options.dirsFor ?? defaultDirs)(experiment, scale));
+export function readEvidenceSet(experiment: string, scale: Scale, level: EvidenceLevel, options: EvidenceOptions = {}, index?: Map<string, string>, settings?: CellSettings): EvidenceSet {
+  const cells = applySettings(getExperiment(experiment).cells(scale), settings);
+  const results = readResults(experiment, scale, (options.dirsFor ?? defaultDirs)(experiment, scale), settings);
   const runs: EvidenceRun[] = results.map((r, i) => {
     let result: CellResult = r;
     let dir = r.from ? join(r.from, r.id) : null;
@@ -110,8 +117,15 @@ export function readEvidence(experiment: string, options: EvidenceOptions = {}, 
 export function readReportInput(experiment: string, scale: Scale, resultsDir: string | null = null, options: EvidenceOptions = {}): ReportInput {
   const base = options.dirsFor ?? defaultDirs;
   const dirsFor = (e: string, s: Scale) => (resultsDir && e === experiment && s === scale ? [resultsDir, ...base(e, s).filter((d) => d !== resultsDir)] : base(e, s));
-  const opts: EvidenceOptions = { ...options, dirsFor, levels: undefined };
+  const opts: EvidenceOptions = { ...options, dirsFor, levels: undefined, settings: undefined };
   const index = indexCompletedRuns(opts.roots ?? [paths.results(), paths.shippedRuns()]);
+  const registered = getExperiment(experiment).cells(scale);
+  if (options.settings && settingsChange(registered, options.settings)) {
+    const own = resultsDir ?? settingsResultsDir(experiment, scale, registered, options.settings);
+    const level = onlySeedsChange(registered, options.settings) ? evidenceLevel(experiment, scale) : 'quick';
+    const set = readEvidenceSet(experiment, scale, level, { ...opts, dirsFor: () => [own] }, index, options.settings);
+    return { scale, results: set.runs, evidence: set.runs.some((r) => r.status === 'completed' || r.status === 'diverged') ? [set] : [], resultsDir: own };
+  }
   return {
     scale,
     results: readEvidenceSet(experiment, scale, evidenceLevel(experiment, scale), opts, index).runs,

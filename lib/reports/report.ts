@@ -59,6 +59,8 @@ export interface Report {
   readonly verdicts: readonly Verdict[];
   /** What the reader must know to read the numbers (sample sizes, departures from the paper). */
   readonly notes: readonly string[];
+  /** The settings changed from the registered cells', in words (lib/experiments/settings.ts); absent when none. */
+  readonly settings?: string;
 }
 
 /** The folder of a run: an evidence run's own path, else `from`/<id>, else <fallback>/<id>; null when unknown. */

@@ -5,6 +5,7 @@ import { BUDGETS, describeBudget, selectCells } from '../experiments/registry';
 import type { CellResult } from '../experiments/sweep';
 import { paths, repoRoot } from '../paths';
 import type { ComparisonRow } from '../tables';
+import { table1Figure, type Table1Floor, type Table1Point } from '../plots';
 import { onlyLevels, strongestFirst, type Evidence, type EvidenceSet } from '../verdicts/evidence';
 import { claimVerdict, judgePredicate, measureAgreement, orderingOutcome, RULE, type Ordering } from '../verdicts/rule';
 import { summarize } from '../verdicts/summary';
@@ -35,16 +36,22 @@ function claimCells(table: PublishedTable, dims: readonly number[], pairs: reado
   );
 }
 
-/** Rows of the requested scale's runs beside the paper's numbers; cells not run say so. */
-function resultRows(table: PublishedTable, results: readonly CellResult[]): { rows: ComparisonRow[]; floors: ComparisonRow[] } {
+/**
+ * Rows of the requested scale's runs beside the paper's numbers (cells not run say so), and the same numbers as
+ * the points of the table's figure: one loop fills both, so the figure shows exactly what the table does.
+ */
+function resultRows(table: PublishedTable, results: readonly CellResult[]): { rows: ComparisonRow[]; floors: ComparisonRow[]; points: Table1Point[]; floorPoints: Table1Floor[] } {
   const dims = [...new Set(results.map((r) => Number(r.factors.dim)))].sort((a, b) => a - b);
   const rows: ComparisonRow[] = [];
   const floors: ComparisonRow[] = [];
+  const points: Table1Point[] = [];
+  const floorPoints: Table1Floor[] = [];
   for (const dim of dims) {
     for (const pair of TABLE1_PAIRS) {
       for (const method of METHODS) {
         for (const metric of ['dCost', 'dTarget'] as const) {
           const s = summarize(selectCells(results, { where: { dim, pair, method } }), metric === 'dCost' ? dCost : dTarget);
+          points.push({ method, pair: titleOf(pair), dim, metric: metric === 'dCost' ? 'D_cost' : 'D_target', ours: s.values, paper: paperOf(table, { dim, pair, method }, metric) });
           rows.push({
             cell: `${cellName(dim, pair)} ${method}`,
             metric: metric === 'dCost' ? 'D_cost' : 'D_target',
@@ -54,10 +61,12 @@ function resultRows(table: PublishedTable, results: readonly CellResult[]): { ro
           });
         }
       }
-      floors.push({ cell: cellName(dim, pair), metric: 'estimation floor W2²(ν_n, ν′_n)', paper: null, ours: summarize(selectCells(results, { where: { dim, pair, method: 'OTP' } }), floorOf).values });
+      const floor = summarize(selectCells(results, { where: { dim, pair, method: 'OTP' } }), floorOf).values;
+      floors.push({ cell: cellName(dim, pair), metric: 'estimation floor W2²(ν_n, ν′_n)', paper: null, ours: floor });
+      floorPoints.push({ pair: titleOf(pair), dim, values: floor });
     }
   }
-  return { rows, floors };
+  return { rows, floors, points, floorPoints };
 }
 
 const levelName = (set: EvidenceSet) => (set.level === 'reduced' ? `reduced level (${set.experiment}, ${describeBudget(BUDGETS[set.experiment][set.scale === 'paper' ? 'quick' : set.scale])})` : `${set.level} level (${set.experiment} at scale ${set.scale})`);
@@ -167,7 +176,7 @@ export function table1Report({ scale, results, evidence: given, levels }: Report
   );
   // Judged on the levels asked for, agreement measured on all (above).
   const judged = onlyLevels(evidence, levels);
-  const { rows, floors } = resultRows(published, results);
+  const { rows, floors, points, floorPoints } = resultRows(published, results);
   const high = claimCells(published, TABLE1_HIGH_DIMS, TABLE1_PAIRS);
   const d16 = claimCells(published, [16], ['one-to-many'])[0];
   const verdicts: Verdict[] = [
@@ -217,7 +226,7 @@ export function table1Report({ scale, results, evidence: given, levels }: Report
     experiment: 'table1',
     scale,
     tables,
-    figures: [],
+    figures: points.length ? [{ name: 'table1-figure', caption: `OTP Table 1 at scale ${scale} as a figure: D_target (with the estimation floor) and D_cost against d`, figure: table1Figure([...points.filter((p) => p.metric === 'D_target'), ...points.filter((p) => p.metric === 'D_cost')], floorPoints, `OTP Table 1, ${scale} scale`) }] : [],
     verdicts,
     notes: [...runNotes(results), ...notes, `Quick scale: ${describeBudget(BUDGETS.table1.quick)} instead of the paper's 20K, K_T = 20, lr 1e-4 (lib/experiments/registry.ts explains the larger step); its runs are quick-level evidence and decide no claim.`],
   };

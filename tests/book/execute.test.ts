@@ -30,6 +30,18 @@ async function plotsDrawn(html: string): Promise<{ svgs: number; errors: string[
   }
 }
 
+type ExecutedNotebook = { cells: Array<{ outputs?: Array<{ output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }> }> };
+
+/** Runs one notebook at the smoke scale through `otbook book`; its page must draw at least `figures` Plotly figures without errors. */
+async function executedAtSmoke(name: string, figures: number): Promise<ExecutedNotebook> {
+  const r = otbook(['book', '--scale', 'smoke', '--only', name], env);
+  assert.equal(r.code, 0, r.stderr);
+  const { svgs, errors } = await plotsDrawn(join(tmp, 'book', `${name}.html`));
+  assert.ok(svgs >= figures, `${svgs} figures drawn`);
+  assert.deepEqual(errors, []);
+  return JSON.parse(readFileSync(join(tmp, 'book', `${name}.ipynb`), 'utf8')) as ExecutedNotebook;
+}
+
 test('00-setup-check runs and its HTML shows the figure', { skip: !jupyter && 'Jupyter is not installed (bash environment/setup.sh)' }, async () => {
   const r = otbook(['book', '--scale', 'smoke', '--only', '00-setup-check'], env);
   assert.equal(r.code, 0, r.stderr);
@@ -55,19 +67,16 @@ test('00-setup-check runs and its HTML shows the figure', { skip: !jupyter && 'J
 });
 
 test('a trained notebook (02-otm-vs-otp) runs end to end at the smoke scale', { skip: !jupyter && 'Jupyter is not installed' }, async () => {
-  const r = otbook(['book', '--scale', 'smoke', '--only', '02-otm-vs-otp'], env);
-  assert.equal(r.code, 0, r.stderr);
-  const { svgs, errors } = await plotsDrawn(join(tmp, 'book', '02-otm-vs-otp.html'));
-  assert.ok(svgs >= 2, `${svgs} figures drawn`);
-  assert.deepEqual(errors, []);
+  const nb = await executedAtSmoke('02-otm-vs-otp', 2);
   // One progress display per grid, updated in place (display_id), instead of a line per cell and worker.
-  const nb = JSON.parse(readFileSync(join(tmp, 'book', '02-otm-vs-otp.ipynb'), 'utf8')) as { cells: Array<{ outputs?: Array<{ output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }> }> };
   const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
   const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('') : (v ?? ''));
   const streams = outputs.filter((o) => o.output_type === 'stream').map((o) => text(o.text)).join('');
   assert.doesNotMatch(streams, /worker \d\/\d \[/, 'per-cell worker lines in the notebook');
   const displays = outputs.filter((o) => o.output_type === 'display_data').map((o) => text(o.data?.['text/plain']));
   for (const grid of ['fig3', 'fig5']) {
+    // The settings cell shows each grid's settings beside the paper's (issue 19 part 3).
+    assert.ok(displays.some((d) => d.startsWith(`Settings of ${grid}'s`) && /iterations\s+40\s+20000/.test(d)), `${grid}: no settings table`);
     const shown = displays.filter((d) => d.startsWith(`${grid} (smoke):`));
     assert.equal(shown.length, 1, `${grid}: ${shown.length} progress displays`);
     assert.match(shown[0], /(\d+)\/\1 cells done, in (\d worker processes|the notebook's kernel); \d+:\d\d elapsed; \1 trained now, 0 found finished/);
@@ -83,6 +92,20 @@ test('a trained notebook (02-otm-vs-otp) runs end to end at the smoke scale', { 
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(cellsOf(), { produced: 0, of: first.of });
   assert.match(readFileSync(join(tmp, 'book', 'index.html'), 'utf8'), new RegExp(`0 of ${first.of} cells new in this run`));
+});
+
+test('09-your-data runs at the smoke scale: the exact W2², six runs on the example pair, the transport and the test', { skip: !jupyter && 'Jupyter is not installed' }, async () => {
+  const nb = await executedAtSmoke('09-your-data', 1);
+  const text = nb.cells.flatMap((c) => c.outputs ?? []).map((o) => [o.text, o.data?.['text/plain']].flat().filter(Boolean).join('')).join('\n');
+  // The exact W2² of the example pair, as `otbook w2` prints it for the same files (an independent process).
+  const w2 = otbook(['w2', '--source', 'data/your-data/source.csv', '--target', 'data/your-data/target.csv', '--json'], env);
+  assert.equal(w2.code, 0, w2.stderr);
+  const cost = (JSON.parse(w2.stdout) as { cost: number }).cost;
+  assert.match(text, new RegExp(`W2² = ${String(Number(cost.toPrecision(4))).replace('.', '\\.')} \\(exact OT`));
+  assert.match(text, /your data \(smoke\): .*6\/6 cells done/);
+  assert.match(text, /OTP's D_target below OTM's, one-sided Welch t-test at the 95% level, ≥ 3 seeds a side: (OTP lower|OTM lower|within noise)/);
+  for (const ext of ['png', 'svg', 'html']) assert.ok(existsSync(join(tmp, 'figures', '09-your-data', `your-data-transport.${ext}`)), ext);
+  assert.ok(existsSync(join(tmp, 'figures', '09-your-data', 'your-data.csv')));
 });
 
 test('a failing cell makes the runner exit non-zero and print the cell and its error', { skip: !jupyter && 'Jupyter is not installed' }, () => {

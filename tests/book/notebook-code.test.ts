@@ -26,7 +26,7 @@ function asModule(nb: Notebook): string {
 }
 
 test('the book has its notebooks, each on the tslab kernel', () => {
-  for (const n of ['00-setup-check', '01-failure-cases', '02-otm-vs-otp', '03-table1-sweep', '04-constant-noise-ablation', '05-w2-benchmark', '06-mnist-colorization', '07-diotm', '08-weak-ot']) {
+  for (const n of ['00-setup-check', '01-failure-cases', '02-otm-vs-otp', '03-table1-sweep', '04-constant-noise-ablation', '05-w2-benchmark', '06-mnist-colorization', '07-diotm', '08-weak-ot', '09-your-data']) {
     assert.ok(notebooks.includes(`${n}.ipynb`), `${n}.ipynb is missing`);
   }
   for (const f of notebooks) {

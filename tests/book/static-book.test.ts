@@ -118,8 +118,8 @@ test('the index opens with the summary table (claim, paper, ours, verdict, evide
   }
 });
 
-test('verdictSummary narrows a record: strings and numbers kept, anything else left out', () => {
-  assert.deepEqual(verdictSummary({ claim: 'c', verdict: 'reproduced', ours: 1.5, paper: null, runs: [1], evidence: 3 }), {
+test('verdictSummary narrows a record: strings and numbers kept, a list of runs counted, anything else left out', () => {
+  assert.deepEqual(verdictSummary({ claim: 'c', verdict: 'reproduced', ours: 1.5, paper: null, runs: {}, evidence: 3 }), {
     claim: 'c',
     verdict: 'reproduced',
     detail: undefined,
@@ -130,6 +130,10 @@ test('verdictSummary narrows a record: strings and numbers kept, anything else l
     runs: undefined,
     test: undefined,
   });
+  // A verdict record (lib/verdicts/types.ts) names its level and lists the runs it judged.
+  const rec = verdictSummary({ claim: 'c', verdict: 'inconclusive', level: 'paper', runs: ['data/runs/table1/paper/a-s0', 'data/runs/table1/paper/a-s1'] });
+  assert.equal(rec?.evidence, 'paper');
+  assert.equal(rec?.runs, 2);
   assert.equal(verdictSummary('x'), null);
   assert.equal(verdictSummary({ verdict: 'reproduced' }), null);
 });

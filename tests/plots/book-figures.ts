@@ -9,8 +9,8 @@ import { evidenceSet } from '../../lib/verdicts/evidence';
 import type { PointCloud } from '../../lib/points';
 import { Rng } from '../../lib/random';
 import { modeSharesFromLabels } from '../../lib/metrics/modes';
-import { diotmTable1Report, failureCasesReport, mnistReport, table3Report, transportGridReport, type MnistPlanDraws } from '../../lib/reports';
-import { table1Figure, table3Figure, table4Figure, transportFigure, type Figure, type Table1Point } from '../../lib/plots';
+import { diotmTable1Report, failureCasesReport, mnistReport, table1Report, table3Report, table4Report, transportGridReport, yourDataFigure, type MnistPlanDraws } from '../../lib/reports';
+import { transportFigure, type Figure } from '../../lib/plots';
 
 /**
  * Every figure builder the book uses, called the way the book calls it (the reports' own builders where they
@@ -30,7 +30,7 @@ function rows(p: PointCloud): number[][] {
 }
 
 /** Finished synthetic runs of an experiment's quick-scale cells, with samples.json in dir/<cell>/. */
-function syntheticRuns(experiment: string, dir: string, seed = 1): CellResult[] {
+function syntheticRuns(experiment: string, dir: string, seed = 1, extra: Partial<RunMetrics> = {}): CellResult[] {
   const rng = new Rng(seed);
   return getExperiment(experiment)
     .cells('quick')
@@ -45,7 +45,7 @@ function syntheticRuns(experiment: string, dir: string, seed = 1): CellResult[] 
       mkdirSync(join(dir, cell.id), { recursive: true });
       writeFileSync(join(dir, cell.id, 'samples.json'), JSON.stringify(samples));
       const dTarget = 0.05 * dim * (1 + (k % 3));
-      const metrics: RunMetrics = { n: 1000, transportCost: dim / 3, w2Squared: dim / 3, dCost: 0.01 * dim, dTarget, floor: 0.04 * dim, discreteMapL2: 0.3, modes: modeSharesFromLabels(Int32Array.from({ length: 100 }, (_, i) => i % 2), ['upper', 'lower']), evalSeconds: 1 };
+      const metrics: RunMetrics = { n: 1000, transportCost: dim / 3, w2Squared: dim / 3, dCost: 0.01 * dim, dTarget, floor: 0.04 * dim, discreteMapL2: 0.3, modes: modeSharesFromLabels(Int32Array.from({ length: 100 }, (_, i) => i % 2), ['upper', 'lower']), evalSeconds: 1, ...extra };
       return { id: cell.id, factors: cell.factors, status: 'completed', metrics, trainSeconds: 10, backend: 'cpu', from: dir };
     });
 }
@@ -69,24 +69,6 @@ function mnistDraws(): MnistPlanDraws {
   return { split: 'test', n: 64, draws: 8, inputs: images(8), preservationBaseline: 0.08, methods: [method('OTM-s', 8), method('OTP', 8)], skipped: [] };
 }
 
-/** Table 1 as its report would fill the figure's input: every method, pair and d of the quick grid. */
-function table1Points(results: readonly CellResult[]): { points: Table1Point[]; floors: Array<{ pair: string; dim: number; values: number[] }> } {
-  const titles: Record<string, string> = { perpendicular: 'Perpendicular', 'one-to-many': 'One-to-Many' };
-  const points: Table1Point[] = [];
-  const floors: Array<{ pair: string; dim: number; values: number[] }> = [];
-  const key = (r: CellResult) => `${r.factors.method}|${r.factors.pair}|${r.factors.dim}`;
-  const groups = new Map<string, CellResult[]>();
-  for (const r of results) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
-  for (const rs of groups.values()) {
-    const f = rs[0].factors;
-    for (const metric of ['D_target', 'D_cost'] as const) {
-      points.push({ method: String(f.method), pair: titles[String(f.pair)], dim: Number(f.dim), metric, ours: rs.map((r) => (metric === 'D_target' ? r.metrics?.dTarget : r.metrics?.dCost) ?? NaN).filter(Number.isFinite), paper: Number(f.dim) <= 16 ? 0.5 * Number(f.dim) : null });
-    }
-    if (f.method === 'OTP') floors.push({ pair: titles[String(f.pair)], dim: Number(f.dim), values: rs.map((r) => r.metrics?.floor ?? NaN) });
-  }
-  return { points, floors };
-}
-
 /** A report's input from synthetic quick-scale runs (quick-level evidence; samples under `resultsDir`). */
 function quickInput(experiment: string, results: CellResult[], resultsDir: string | null): ReportInput {
   return { scale: 'quick', results, evidence: [evidenceSet(experiment, 'quick', 'quick', results)], resultsDir };
@@ -104,29 +86,20 @@ export async function bookFigures(dir: string): Promise<BookFigure[]> {
     const report = transportGridReport(exp, quickInput(exp, syntheticRuns(exp, d), d));
     for (const f of report.figures) out.push({ name: `${exp === 'weak-ot' ? '08' : '02'} ${f.name}`, figure: f.figure });
   }
-  const t1 = table1Points(syntheticRuns('table1', join(dir, 'table1')));
-  out.push({ name: '03 table1 (figure of the table)', figure: table1Figure(t1.points, t1.floors) });
+  // The figures of Tables 1, 3 and 4 as their reports draw them, from the rows of the tables they show.
+  const d1 = join(dir, 'table1');
+  for (const f of table1Report(quickInput('table1', syntheticRuns('table1', d1), d1)).figures) out.push({ name: `03 ${f.name}`, figure: f.figure });
   const d3 = join(dir, 'table3');
   const runs3 = syntheticRuns('table3', d3);
   for (const f of table3Report(quickInput('table3', runs3, d3)).figures) out.push({ name: `04 ${f.name}`, figure: f.figure });
-  out.push({
-    name: '04 table3 (figure of the table)',
-    figure: table3Figure(
-      t1.points.filter((p) => p.metric === 'D_target' && (p.dim === 16 || p.dim === 64)).flatMap((p) => (p.method === 'OTP' ? [p, { ...p, method: 'OTP-CNS', ours: p.ours.map((v) => 2 * v) }] : [])),
-      t1.floors.filter((f) => f.dim === 16 || f.dim === 64),
-    ),
-  });
-  out.push({
-    name: '05 table4 (figure of the table)',
-    figure: table4Figure([
-      { method: 'OTP', dim: 16, ours: [28, 29, 30], paper: 8.7 },
-      { method: 'OTP', dim: 64, ours: [74, 75, 77], paper: 6.5 },
-      { method: 'ICNN semi-dual, no smoothing [paper: MMv2:R]', dim: 16, ours: [27, 28, 28.5], paper: 7.7 },
-      { method: 'ICNN semi-dual, no smoothing [paper: MMv2:R]', dim: 64, ours: [76, 77, 79], paper: 6.8 },
-      { method: 'L (linear)', dim: 16, ours: [41.3], paper: 41.6 },
-      { method: 'L (linear)', dim: 64, ours: [63.9], paper: 63.9 },
-    ]),
-  });
+  const d4 = join(dir, 'table4');
+  for (const f of (await table4Report(quickInput('table4', syntheticRuns('table4', d4, 1, { l2uvp: 30, cos: 0.9 }), d4))).figures) out.push({ name: `05 ${f.name}`, figure: f.figure });
+  const yourPair = getPair('perpendicular', { dim: 2 });
+  const yourSamples = (method: string) => {
+    const x = yourPair.source.sample(150, rng);
+    return { columns: [0, 1], x, transported: yourPair.target.sample(150, rng), target: yourPair.target.sample(150, rng), smoothed: method === 'OTP' ? x : undefined };
+  };
+  out.push({ name: '09 your-data-transport', figure: yourDataFigure([{ title: 'OTM, seed 0', samples: yourSamples('OTM') }, { title: 'OTP, seed 0', samples: yourSamples('OTP') }], 'quick') });
   for (const f of mnistReport(quickInput('mnist', syntheticRuns('mnist', join(dir, 'mnist')), null), mnistDraws()).figures) out.push({ name: `06 ${f.name}`, figure: f.figure });
   const d7 = join(dir, 'diotm');
   for (const f of diotmTable1Report(quickInput('diotm-table1', syntheticRuns('diotm-table1', d7), d7)).figures) out.push({ name: `07 ${f.name}`, figure: f.figure });

@@ -8,11 +8,13 @@ import { getExperiment, listExperiments } from '../../experiments/registry';
 import { parseCellList, parseShard, SCALE_FLAG } from '../cell-flags';
 import { runExperiment } from '../../experiments/sweep';
 import { estimateExperiment, formatEstimate } from '../../experiments/estimate';
+import { applySettings } from '../../experiments/settings';
+import { SETTINGS_FLAGS, settingsFromFlags } from '../settings-flags';
 
 export const command: Command = {
   name: 'run',
   summary: "run a paper experiment's grid headless (the notebooks' code path), optionally one shard of it",
-  usage: 'otbook run <experiment> [--scale smoke|quick|paper] [--cells ID,...] [--shard i/n] [--jobs N] --out DIR | --dry-run | --list',
+  usage: 'otbook run <experiment> [--scale smoke|quick|paper] [--cells ID,...] [--shard i/n] [--jobs N] [settings] --out DIR | --dry-run | --list',
   flags: {
     scale: SCALE_FLAG,
     cells: { kind: 'string', value: 'ID,...', help: 'run only these cells (ids as --dry-run lists them)' },
@@ -22,6 +24,8 @@ export const command: Command = {
     'dry-run': { kind: 'boolean', help: 'print the cells, their batched groups and an honest time estimate, run nothing' },
     list: { kind: 'boolean', help: 'list the experiments' },
     queue: { kind: 'boolean', help: '(used by --jobs workers) take only cells not claimed by another worker' },
+    // Settings changed for every cell (a notebook's settings cell): the runs differ from the paper's; use a fresh --out.
+    ...SETTINGS_FLAGS,
   },
   async run(args) {
     if (flagBool(args, 'list')) {
@@ -39,13 +43,14 @@ export const command: Command = {
     const cells = cellsFlag !== undefined ? parseCellList(cellsFlag) : undefined;
     const jobs = flagNumber(args, 'jobs') ?? 1;
     if (jobs < 1) throw new UserError(`--jobs ${jobs}: must be at least 1`);
+    const settings = settingsFromFlags(args);
     if (flagBool(args, 'dry-run')) {
-      const estimate = await estimateExperiment(experiment, scale, { shard, cells, jobs });
+      const estimate = await estimateExperiment({ ...experiment, cells: (s) => applySettings(experiment.cells(s), settings) }, scale, { shard, cells, jobs });
       process.stdout.write(formatEstimate(estimate));
       return EXIT.ok;
     }
     const out = requireFlag(flagString(args, 'out'), 'out', 'run');
-    const results = await withInterrupt(`otbook run ${name}`, (signal) => runExperiment(name, { scale, out, shard, cells, jobs, queue: flagBool(args, 'queue'), signal }));
+    const results = await withInterrupt(`otbook run ${name}`, (signal) => runExperiment(name, { scale, out, shard, cells, jobs, queue: flagBool(args, 'queue'), signal, settings }));
     if (results.some((r) => r.status === 'interrupted')) return EXIT.interrupted;
     const failed = results.filter((r) => r.status !== 'completed');
     process.stdout.write(`otbook run ${name}: ${results.length - failed.length}/${results.length} cells completed${failed.length ? ` (${failed.map((f) => `${f.id}: ${f.status}`).join(', ')})` : ''}; results in ${out}\n`);
