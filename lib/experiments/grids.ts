@@ -5,6 +5,8 @@
 
 /** OTP Fig. 3 (and Fig. 5): the four failure cases of App. E.1 at d = 2. */
 export const FIG3_PAIRS = ['perpendicular', 'parallel', 'one-to-many', 'multi-perpendicular'] as const;
+/** NOT against OTP (the weak-OT comparison of notebook 08): One-to-Many in 2-D. */
+export const WEAK_OT_PAIRS = ['one-to-many'] as const;
 /** OTP Table 1's pairs and dimensions. */
 export const TABLE1_PAIRS = ['perpendicular', 'one-to-many'] as const;
 export const TABLE1_DIMS = [2, 4, 16, 64, 256] as const;

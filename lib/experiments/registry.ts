@@ -4,7 +4,7 @@ import type { MethodName } from '../solvers';
 import type { DiotmRegularizer } from '../solvers/diotm';
 import type { TrainConfig, TrainConfigInput } from './config';
 import { resolveConfig } from './defaults';
-import { SIGMA_SCHEDULE, SIGMA_SCHEDULE_LABELS, DIOTM_LAMBDAS, DIOTM_REGULARIZERS, DIOTM_TABLE3_CORNER, DIOTM_TABLE3_TASKS, DIOTM_TASKS, FIG3_PAIRS, TABLE1_DIMS, TABLE1_PAIRS, TABLE3_DIMS, TABLE4_DIMS, TABLE4_PAPER_DIMS } from './grids';
+import { SIGMA_SCHEDULE, SIGMA_SCHEDULE_LABELS, DIOTM_LAMBDAS, DIOTM_REGULARIZERS, DIOTM_TABLE3_CORNER, DIOTM_TABLE3_TASKS, DIOTM_TASKS, FIG3_PAIRS, WEAK_OT_PAIRS, TABLE1_DIMS, TABLE1_PAIRS, TABLE3_DIMS, TABLE4_DIMS, TABLE4_PAPER_DIMS } from './grids';
 
 /** One cell of an experiment's grid: one training run. */
 export interface Cell {
@@ -282,7 +282,7 @@ const EXPERIMENTS: Experiment[] = [
     name: 'weak-ot',
     title: 'NOT (γ-weak cost) vs OTP on the One-to-Many toy',
     source: 'NOT (Korotin et al. 2023, not-weak-ot-report.txt) against OTP Fig. 3',
-    cells: (scale) => grid(BUDGETS['weak-ot'], scale, [{ pair: 'one-to-many', dim: 2 }], [{ label: 'NOT', method: 'not' }, OTP]),
+    cells: (scale) => grid(BUDGETS['weak-ot'], scale, WEAK_OT_PAIRS.map((pair) => ({ pair, dim: 2 })), [{ label: 'NOT', method: 'not' }, OTP]),
   },
 ];
 

@@ -1,4 +1,4 @@
-import { FIG3_PAIRS, titleOf } from '../experiments/grids';
+import { FIG3_PAIRS, WEAK_OT_PAIRS, titleOf } from '../experiments/grids';
 import { selectCells } from '../experiments/registry';
 import type { CellResult } from '../experiments/sweep';
 import { panelGrid, type Panel } from '../plots';
@@ -45,7 +45,7 @@ export function transportGridReport(experiment: GridExperiment, { scale, results
   const evidence = onlyLevels(all, levels);
   const spec = FIGURE[experiment];
   const [otm, otp] = spec.methods;
-  const pairs: readonly string[] = experiment === 'weak-ot' ? ['one-to-many'] : FIG3_PAIRS;
+  const pairs: readonly string[] = experiment === 'weak-ot' ? WEAK_OT_PAIRS : FIG3_PAIRS;
   const seeds = results.filter((r) => r.status !== 'missing').map((r) => Number(r.factors.seed));
   const seed = seeds.length ? Math.min(...seeds) : 0;
   const panels: Panel[][] = spec.methods.map((m) =>
