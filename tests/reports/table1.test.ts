@@ -149,3 +149,20 @@ test('every experiment has a report, or building one names the report its runs a
   await assert.rejects(buildReport('table1-tenth', 'quick'), /'table1-tenth' has no report of its own: its runs appear in table1's \(otbook report table1\)/);
   await assert.rejects(buildReport('table9', 'quick'), /no report for 'table9'; reports: fig1, /);
 });
+
+test("the floor row reads one run per seed, OTP's where it ran, else another method's (the floor is the seed's, not the method's)", () => {
+  const withFloor = (r: CellResult, floor: number): CellResult => ({ ...r, metrics: { ...(r.metrics as RunMetrics), floor } });
+  const results = [
+    // d = 64 Perpendicular: only OTM has run (seeds 0 and 1): its floors are the cell's.
+    withFloor(run(64, 'perpendicular', 'OTM', 0, 300), 10.1),
+    withFloor(run(64, 'perpendicular', 'OTM', 1, 200), 10.3),
+    // d = 16 One-to-Many: OTP's seed 0 wins over OTM's; seed 1 has only OTM-s.
+    withFloor(run(16, 'one-to-many', 'OTP', 0, 1), 0.91),
+    withFloor(run(16, 'one-to-many', 'OTM', 0, 1), 99),
+    withFloor(run(16, 'one-to-many', 'OTM-s', 1, 1), 0.93),
+  ];
+  const floors = table1Report(inputOf('table1', 'quick', results)).tables.find((t) => t.name === 'table1-floor')?.rows ?? [];
+  const ours = (cell: string) => floors.find((f) => f.cell === cell)?.ours;
+  assert.deepEqual(ours('d=64 Perpendicular'), [10.1, 10.3]);
+  assert.deepEqual(ours('d=16 One-to-Many'), [0.91, 0.93]);
+});
