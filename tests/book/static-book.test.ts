@@ -41,7 +41,8 @@ test('sharePlotly: the embedded copies go, one <script src> to the shared file c
     try {
       await p.goto(pathToFileURL(join(dir, 'page.html')).href, { waitUntil: 'load' });
       await p.waitForFunction(() => document.querySelectorAll('.otbook-plotly .main-svg').length >= 6, null, { timeout: 30_000 });
-      return p.evaluate(() => Array.from(document.querySelectorAll('.otbook-plotly')).map((d) => d.querySelectorAll('.point').length));
+      // awaited here, not returned as a promise: the finally block closes the page (it raced the evaluation)
+      return await p.evaluate(() => Array.from(document.querySelectorAll('.otbook-plotly')).map((d) => d.querySelectorAll('.point').length));
     } finally {
       await p.close();
     }
