@@ -1,7 +1,8 @@
 /*
  * otbook's optional native kernels for the tfjs cpu backend (lib/backend/kernels/native.ts registers them).
  * Plain N-API (node_api.h) over Float32Arrays owned by JavaScript; no allocation here, no state but
- * OpenBLAS's thread count. Every entry point checks array lengths before touching memory, so a wrong call
+ * OpenBLAS's thread count and
+ * the small-product threshold (setSmallGemm). Every entry point checks array lengths before touching memory, so a wrong call
  * throws a TypeError instead of corrupting the heap.
  */
 #include <node_api.h>
@@ -69,6 +70,137 @@ static int get_bool(napi_env env, napi_value v, bool* out) { return napi_get_val
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);                         \
   if (argc < (n)) return throw_type(env, "otbook_native: too few arguments");
 
+/* Small-dimension products. When one of m, n, k is tiny (a 2-D point cloud's d = 2 in and out of a hidden layer of
+ * 256, in every run of a group), OpenBLAS's sgemm spends most of its time outside the arithmetic: it zeroes C
+ * (beta = 0) and packs the large operand before its kernel reads it, three passes over the big matrix where one is
+ * enough (measured: 34% of a d = 2 training step in sgemm_beta and the pack copies, 13% in its kernel). These loops
+ * stream the large operand once and write C once. Each keeps a fixed order of summation (kk ascending), so a run's
+ * result is the same alone and in a group. Where they beat sgemm (measured per layout at h = 256 and 1024, 1 to 24
+ * runs, bench/README.md): k ≤ 4, and n or m ≤ 2 (min(small_max, 2)); from d = 4 on, sgemm's packed kernel wins for
+ * a small n or m. small_max = 0 turns them off (setSmallGemm; the bench compares both). */
+static int64_t small_max = 4;
+#define SMALL_SCRATCH 16384 /* floats of stack scratch; bigger small operands go to sgemm */
+
+/* op(A)[i, kk] of row-major A (m×k, or k×m stored when ta). */
+#define OPA(i, kk) (ta ? A[(size_t)(kk) * (size_t)m + (size_t)(i)] : A[(size_t)(i) * (size_t)k + (size_t)(kk)])
+
+/* k small: C's rows are combinations of op(B)'s k rows, each row written once. */
+static __attribute__((noinline)) void small_k(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* restrict A,
+                                              const float* restrict B, float* restrict C, float* restrict bt) {
+  const float* rows = B;
+  if (tb) {
+    for (int64_t kk = 0; kk < k; kk++)
+      for (int64_t j = 0; j < n; j++) bt[kk * n + j] = B[(size_t)j * (size_t)k + (size_t)kk];
+    rows = bt;
+  }
+  for (int64_t i = 0; i < m; i++) {
+    float* restrict c = C + (size_t)i * (size_t)n;
+    const float a0 = OPA(i, 0);
+    const float* restrict b0 = rows;
+    for (int64_t j = 0; j < n; j++) c[j] = a0 * b0[j];
+    for (int64_t kk = 1; kk < k; kk++) {
+      const float a = OPA(i, kk);
+      const float* restrict b = rows + (size_t)kk * (size_t)n;
+      for (int64_t j = 0; j < n; j++) c[j] += a * b[j];
+    }
+  }
+}
+
+/* Σ_kk x[kk]·y[kk] over 8 interleaved partial sums (vectorised), added in a fixed order. */
+static inline float dot8(const float* restrict x, const float* restrict y, int64_t len) {
+  float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t kk = 0;
+  for (; kk + 8 <= len; kk += 8)
+    for (int u = 0; u < 8; u++) s[u] += x[kk + u] * y[kk + u];
+  for (int u = 0; kk < len; kk++, u++) s[u] += x[kk] * y[kk];
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* acc[p] (P rows of length L, zeroed here) = Σ_kk coef[p·sp + kk·sk] · rows[kk] over the k rows of `rows` (k × L),
+ * in kk order: a small product that streams its large operand once, row by row. */
+static void accumulate_rows(float* restrict acc, int64_t P, int64_t L, const float* restrict rows, int64_t k,
+                            const float* restrict coef, int64_t sp, int64_t sk) {
+  for (int64_t x = 0; x < P * L; x++) acc[x] = 0.0f;
+  for (int64_t kk = 0; kk < k; kk++) {
+    const float* restrict row = rows + (size_t)kk * (size_t)L;
+    for (int64_t p = 0; p < P; p++) {
+      const float c = coef[(size_t)p * (size_t)sp + (size_t)kk * (size_t)sk];
+      float* restrict a = acc + (size_t)p * (size_t)L;
+      for (int64_t j = 0; j < L; j++) a[j] += c * row[j];
+    }
+  }
+}
+
+/* n small (a layer's d outputs, or a gradient against them): one pass over the large op(A). */
+static __attribute__((noinline)) void small_n(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* restrict A,
+                                              const float* restrict B, float* restrict C, float* restrict tmp) {
+  if (!ta) {
+    /* C[i, j] = A's row i · op(B)'s column j, the column made contiguous in tmp [n][k] unless B holds it so. */
+    const float* cols = B;
+    if (!tb) {
+      for (int64_t kk = 0; kk < k; kk++)
+        for (int64_t j = 0; j < n; j++) tmp[j * k + kk] = B[(size_t)kk * (size_t)n + (size_t)j];
+      cols = tmp;
+    }
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) C[(size_t)i * (size_t)n + (size_t)j] = dot8(A + (size_t)i * (size_t)k, cols + (size_t)j * (size_t)k, k);
+    return;
+  }
+  /* A stored k×m: accumulate tmp[j][i] over A's rows in order (coefficients op(B)[kk, j]), then write C[i, j]. */
+  accumulate_rows(tmp, n, m, A, k, B, tb ? k : 1, tb ? 1 : n);
+  for (int64_t i = 0; i < m; i++)
+    for (int64_t j = 0; j < n; j++) C[(size_t)i * (size_t)n + (size_t)j] = tmp[(size_t)j * (size_t)m + (size_t)i];
+}
+
+/* m small (a weight gradient xᵀ g with x's d columns): one pass over the large op(B). */
+static __attribute__((noinline)) void small_m(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* restrict A,
+                                              const float* restrict B, float* restrict C, float* restrict tmp) {
+  if (!tb) {
+    /* C's m rows accumulate B's rows in order, with coefficients op(A)[i, kk]. */
+    accumulate_rows(C, m, n, B, k, A, ta ? 1 : k, ta ? m : 1);
+    return;
+  }
+  /* B stored n×k: C[i, j] = op(A)'s row i · B's row j, the row made contiguous in tmp [m][k] unless A holds it so. */
+  const float* rows = A;
+  if (ta) {
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t kk = 0; kk < k; kk++) tmp[i * k + kk] = A[(size_t)kk * (size_t)m + (size_t)i];
+    rows = tmp;
+  }
+  for (int64_t i = 0; i < m; i++)
+    for (int64_t j = 0; j < n; j++) C[(size_t)i * (size_t)n + (size_t)j] = dot8(rows + (size_t)i * (size_t)k, B + (size_t)j * (size_t)k, k);
+}
+#undef OPA
+
+/* C (m×n) = op(A)·op(B), row-major, by the small-dimension loops where k ≤ small_max or n or m ≤ min(small_max, 2)
+ * and their scratch fits, else one sgemm. m, n, k > 0. */
+static void matmul(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* A, const float* B, float* C) {
+  float scratch[SMALL_SCRATCH];
+  if (small_max > 0) {
+    const int64_t thin = small_max < 2 ? small_max : 2;
+    if (k <= small_max && (!tb || k * n <= SMALL_SCRATCH)) return small_k(ta, tb, m, n, k, A, B, C, scratch);
+    if (n <= thin && n * (ta ? m : k) <= SMALL_SCRATCH) return small_n(ta, tb, m, n, k, A, B, C, scratch);
+    if (m <= thin && (!tb || !ta || m * k <= SMALL_SCRATCH)) return small_m(ta, tb, m, n, k, A, B, C, scratch);
+  }
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (blasint)m, (blasint)n,
+              (blasint)k, 1.0f, A, ta ? (blasint)m : (blasint)k, B, tb ? (blasint)k : (blasint)n, 0.0f, C, (blasint)n);
+}
+
+static napi_value set_small_gemm(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int64_t v;
+  if (!get_i64(env, argv[0], &v) || v < 0) return throw_type(env, "setSmallGemm(maxDim): maxDim must be an integer >= 0");
+  small_max = v;
+  return NULL;
+}
+
+static napi_value get_small_gemm(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  napi_create_int64(env, small_max, &r);
+  return r;
+}
+
 /* gemm(transA, transB, m, n, k, a, b, out, batch, aIndex|null, bIndex|null):
  * out[i] (m×n) = op(a[aIndex[i]]) · op(b[bIndex[i]]), row-major; op(a) is m×k, op(b) is k×n. */
 static napi_value gemm(napi_env env, napi_callback_info info) {
@@ -101,9 +233,7 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
       continue;
     }
     if (m == 0 || n == 0) continue;
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (blasint)m,
-                (blasint)n, (blasint)k, 1.0f, a.data + ia * sa, ta ? (blasint)m : (blasint)k, b.data + ib * sb,
-                tb ? (blasint)k : (blasint)n, 0.0f, o, (blasint)n);
+    matmul(ta, tb, m, n, k, a.data + ia * sa, b.data + ib * sb, o);
   }
   return NULL;
 }
@@ -149,8 +279,7 @@ static napi_value dense_forward(napi_env env, napi_callback_info info) {
   if (k == 0)
     memset(out.data, 0, out.length * sizeof(float));
   else
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)m, (blasint)n, (blasint)k, 1.0f, x.data,
-                (blasint)k, w.data, (blasint)n, 0.0f, out.data, (blasint)n);
+    matmul(false, false, m, n, k, x.data, w.data, out.data);
   bias_relu(out.data, b.data, m, n, relu);
   return NULL;
 }
@@ -179,8 +308,7 @@ static napi_value dense_forward_batch(napi_env env, napi_callback_info info) {
     if (k == 0)
       memset(o, 0, so * sizeof(float));
     else
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)m, (blasint)n, (blasint)k, 1.0f,
-                  x.data + (size_t)r * sx, (blasint)k, w.data + (size_t)r * sw, (blasint)n, 0.0f, o, (blasint)n);
+      matmul(false, false, m, n, k, x.data + (size_t)r * sx, w.data + (size_t)r * sw, o);
     bias_relu(o, b.data ? b.data + (size_t)(r * n) : NULL, m, n, relu);
   }
   return NULL;
@@ -221,12 +349,63 @@ static napi_value sum_rows_batch(napi_env env, napi_callback_info info) {
 /* o[i] = the float32 rounding of c = 1 / (1 + exp(−x[i])) in double, and flag[i] ≠ 0 where that rounding is not
  * certain (c within the margin of a float32 boundary, or x NaN). Two loops without branches: compilers vectorise
  * them (GCC calls glibc's vector exp, libmvec, within 4 ulp: far inside the margin). */
+/* exp(t) in double for |t| ≤ 700, four at a time in GCC/Clang vector types and without a libm call (libm's scalar
+ * exp made the kernel 7.2 ns per element, this 4.2: a quarter of a DIOTM step is SiLU's sigmoid): t = k·ln2 + r with |r| ≤ ln2/2 (k rounded by the
+ * 1.5·2^52 trick, ln2 split in two so that k·ln2_hi is exact), exp(r) by its Taylor series to r^13/13! (truncation
+ * below 1e-17 relative), 2^k from the exponent bits. Relative error a few 1e-16: far inside the 2^-44 margin with
+ * which sigmoid_block decides that its float rounding equals the one of JavaScript's Math.exp, so the result stays
+ * bit for bit the JS kernel's. (Written with vector types because GCC 12 does not vectorise the scalar form.) */
+typedef double v4d __attribute__((vector_size(32)));
+typedef int64_t v4l __attribute__((vector_size(32)));
+
+static inline v4d exp_bounded4(v4d t) {
+  const v4d shifter = {0x1.8p52, 0x1.8p52, 0x1.8p52, 0x1.8p52};
+  const v4d kd = t * 0x1.71547652b82fep0 + shifter;
+  const v4d k = kd - shifter;
+  const v4d r = (t - k * 0x1.62e42fee00000p-1) - k * 0x1.a39ef35793c76p-33;
+  v4d p = r * (1.0 / 6227020800.0) + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const v4l scale = ((v4l)kd - (v4l)shifter + 1023) << 52;
+  return p * (v4d)scale;
+}
+
+/* 1 / (1 + exp(−x)) in double for 4 floats; beyond |x| = 700 the float result is already exact (0 or 1) whatever
+ * the double's tail, so x is clamped there (NaN is flagged by the caller and recomputed in JavaScript). */
+static inline v4d sigmoid4(const float* x) {
+  v4d t = {-(double)x[0], -(double)x[1], -(double)x[2], -(double)x[3]};
+  const v4d hi = {700.0, 700.0, 700.0, 700.0};
+  const v4d lo = -hi;
+  v4l above = t > hi, below = t < lo;
+  t = (v4d)(((v4l)t & ~above) | ((v4l)hi & above));
+  t = (v4d)(((v4l)t & ~below) | ((v4l)lo & below));
+  return 1.0 / (1.0 + exp_bounded4(t));
+}
+
 static __attribute__((noinline)) void sigmoid_block(const float* restrict x, float* restrict o, int32_t* restrict flag, size_t n) {
   double c[1024];
-  for (size_t i = 0; i < n; i++) {
-    c[i] = 1.0 / (1.0 + exp(-(double)x[i]));
-    o[i] = (float)c[i];
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v4d v = sigmoid4(x + i);
+    memcpy(c + i, &v, sizeof v);
   }
+  if (i < n) {
+    float pad[4] = {0, 0, 0, 0};
+    memcpy(pad, x + i, (n - i) * sizeof(float));
+    const v4d v = sigmoid4(pad);
+    memcpy(c + i, &v, (n - i) * sizeof(double));
+  }
+  for (i = 0; i < n; i++) o[i] = (float)c[i];
   for (size_t i = 0; i < n; i++) {
     const double margin = fabs(c[i]) * 0x1p-44 + 0x1p-1000;
     flag[i] = (x[i] != x[i]) | ((float)(c[i] - margin) != o[i]) | ((float)(c[i] + margin) != o[i]);
@@ -266,13 +445,13 @@ static napi_value sigmoid(napi_env env, napi_callback_info info) {
  * input was), one pass instead of Step then Multiply; NaN in y propagates as it does through those two kernels. */
 static __attribute__((noinline)) void relu_grad_loop(const float* restrict dy, const float* restrict y, float* restrict o, size_t n) {
   // Written as select-then-multiply so that GCC vectorises it (a nested conditional with the product inside
-  // compiled to a branch per element here, 40× slower on random signs).
+  // compiled to a branch per element here, 40× slower on random signs). One loop, not a step pass then a product
+  // pass: the same products, one pass over memory less (0.24 against 0.29 ns per element at 24 runs of 128 × 256).
   for (size_t i = 0; i < n; i++) {
     const float v = y[i];
     const float step = v != v ? v : (v > 0.0f ? 1.0f : 0.0f);
-    o[i] = step;
+    o[i] = step * dy[i];
   }
-  for (size_t i = 0; i < n; i++) o[i] *= dy[i];
 }
 
 static napi_value relu_grad(napi_env env, napi_callback_info info) {
@@ -487,10 +666,12 @@ static napi_value init(napi_env env, napi_value exports) {
       {"setNumThreads", NULL, set_num_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"numThreads", NULL, num_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setSmallGemm", NULL, set_small_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"smallGemm", NULL, get_small_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   napi_value version;
-  napi_create_int32(env, 5, &version);
+  napi_create_int32(env, 6, &version);
   napi_set_named_property(env, exports, "abiVersion", version);
   return exports;
 }

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../../lib/random';
 import { installNativeKernels, loadNative, nativeKernelsInstalled, uninstallNativeKernels, type NativeAddon } from '../../lib/backend/kernels';
+import { smallGemmSetting } from '../../lib/backend/kernels/native';
 import { denseOp } from '../../lib/backend/kernels/dense';
 import { assertClose, randn } from './helpers';
 
@@ -361,4 +362,64 @@ test('the output-buffer pool reuses buffers, but never one that escaped or is vi
   assert.ok(s.dataSync().every((v) => v === 6), 'a slice view keeps its values');
   tf.dispose([x, s]);
   uninstallNativeKernels();
+});
+
+test('the small-dimension products (d ≤ 4 into a layer, ≤ 2 out of it) equal a float64 product in every transpose layout, and so does sgemm beside them', { skip }, () => {
+  const a = addon as NativeAddon;
+  const rng = new Rng(11);
+  const before = a.smallGemm();
+  assert.equal(before, 4, 'default threshold');
+  // (m, n, k): each of the three small cases (k ≤ 4; n ≤ 2; m ≤ 2), a dimension of 1, the thresholds and one above
+  // them, lengths that are not multiples of the 8-wide partial sums, and small operands too big for the stack
+  // scratch (they go to sgemm).
+  const shapes: Array<[number, number, number]> = [
+    [128, 256, 2], [37, 130, 1], [5, 9, 4], [6, 9, 5], [128, 2, 256], [130, 1, 37], [9, 3, 9], [2, 256, 128], [1, 37, 130],
+    [3, 300, 9], [16, 16, 16], [40, 5000, 4], [10000, 2, 40], [2, 40, 10000], [1, 1, 1],
+  ];
+  try {
+    for (const [m, n, k] of shapes) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          const A = rng.fillNormal(new Float32Array(m * k), 0, 1);
+          const B = rng.fillNormal(new Float32Array(k * n), 0, 1);
+          const opA = (i: number, kk: number) => (ta ? A[kk * m + i] : A[i * k + kk]);
+          const opB = (kk: number, j: number) => (tb ? B[j * k + kk] : B[kk * n + j]);
+          const exact = new Float64Array(m * n);
+          const scale = new Float64Array(m * n);
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              let s = 0;
+              let abs = 0;
+              for (let kk = 0; kk < k; kk++) {
+                s += opA(i, kk) * opB(kk, j);
+                abs += Math.abs(opA(i, kk) * opB(kk, j));
+              }
+              exact[i * n + j] = s;
+              scale[i * n + j] = abs;
+            }
+          }
+          for (const threshold of [4, 0]) {
+            a.setSmallGemm(threshold);
+            const out = new Float32Array(m * n).fill(Number.NaN);
+            a.gemm(ta, tb, m, n, k, A, B, out, 1, null, null);
+            for (let x = 0; x < m * n; x++) {
+              const err = Math.abs(out[x] - exact[x]);
+              assert.ok(err <= 1e-6 * (1 + scale[x]), `m=${m} n=${n} k=${k} ta=${ta} tb=${tb} small=${threshold}: [${x}] ${out[x]} vs ${exact[x]} (Σ|terms| ${scale[x]})`);
+            }
+          }
+        }
+      }
+    }
+    assert.throws(() => a.setSmallGemm(-1), /maxDim must be an integer >= 0/);
+  } finally {
+    a.setSmallGemm(before);
+  }
+});
+
+test('OTBOOK_NATIVE_SMALL_GEMM: unset keeps the default, an integer >= 0 sets it, anything else is one clear error', () => {
+  assert.equal(smallGemmSetting({}), null);
+  assert.equal(smallGemmSetting({ OTBOOK_NATIVE_SMALL_GEMM: '' }), null);
+  assert.equal(smallGemmSetting({ OTBOOK_NATIVE_SMALL_GEMM: '0' }), 0);
+  assert.equal(smallGemmSetting({ OTBOOK_NATIVE_SMALL_GEMM: '16' }), 16);
+  for (const bad of ['-1', '2.5', 'yes']) assert.throws(() => smallGemmSetting({ OTBOOK_NATIVE_SMALL_GEMM: bad }), /OTBOOK_NATIVE_SMALL_GEMM must be an integer >= 0.*got '/);
 });

@@ -38,12 +38,15 @@ export interface NativeAddon {
   setNumThreads(n: number): void;
   numThreads(): number;
   config(): string;
+  /** Products with a dimension at most this use the addon's own loops instead of sgemm (0: sgemm always). */
+  setSmallGemm(maxDim: number): void;
+  smallGemm(): number;
 }
 
-const ABI_VERSION = 5;
+const ABI_VERSION = 6;
 const FUNCTIONS = [
   'gemm', 'adam', 'binary', 'unary', 'reduceSum', 'denseForward', 'reluGrad', 'denseForwardBatch', 'sumRowsBatch', 'sigmoid', 'setNumThreads', 'numThreads',
-  'config',
+  'config', 'setSmallGemm', 'smallGemm',
 ] as const;
 
 /** native/build/Release/otbook_native.node, from lib/backend/kernels (tsx) or dist/backend/kernels (built). */
@@ -419,12 +422,26 @@ export const NATIVE_KERNEL_NAMES = [
 let installed = false;
 
 /**
+ * The addon's small-product threshold from OTBOOK_NATIVE_SMALL_GEMM (unset: the addon's default, 4; 0: sgemm for
+ * every product, as before these loops existed). A product with one dimension at most this skips sgemm.
+ */
+export function smallGemmSetting(env: NodeJS.ProcessEnv = process.env): number | null {
+  const raw = env.OTBOOK_NATIVE_SMALL_GEMM;
+  if (raw === undefined || raw === '') return null;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 0) throw new Error(`OTBOOK_NATIVE_SMALL_GEMM must be an integer >= 0 (0 turns the small-product loops off); got '${raw}'`);
+  return v;
+}
+
+/**
  * Registers the native kernels on the cpu backend; false when the addon is not available. `pool` (default:
  * on unless OTBOOK_NATIVE_POOL=0) recycles their output buffers (pool.ts).
  */
 export function installNativeKernels(options: { pool?: boolean } = {}): boolean {
   const { addon } = loadNative();
   if (!addon) return false;
+  const small = smallGemmSetting();
+  if (small !== null) addon.setSmallGemm(small);
   for (const name of NATIVE_KERNEL_NAMES) if (!originalKernel(name, 'cpu')) return false;
   const usePool = options.pool ?? process.env.OTBOOK_NATIVE_POOL !== '0';
   const cpu = tf.findBackend('cpu');
