@@ -1,9 +1,8 @@
 /*
  * otbook's optional native kernels for the tfjs cpu backend (lib/backend/kernels/native.ts registers them).
  * Plain N-API (node_api.h) over Float32Arrays owned by JavaScript; no allocation here, no state but
- * OpenBLAS's thread count and
- * the small-product threshold (setSmallGemm). Every entry point checks array lengths before touching memory, so a wrong call
- * throws a TypeError instead of corrupting the heap.
+ * OpenBLAS's thread count and the small-product threshold (setSmallGemm). Every entry point checks array lengths
+ * before touching memory, so a wrong call throws a TypeError instead of corrupting the heap.
  */
 #include <node_api.h>
 #include <cblas.h>
@@ -84,13 +83,18 @@ static int64_t small_max = 4;
 /* op(A)[i, kk] of row-major A (m×k, or k×m stored when ta). */
 #define OPA(i, kk) (ta ? A[(size_t)(kk) * (size_t)m + (size_t)(i)] : A[(size_t)(i) * (size_t)k + (size_t)(kk)])
 
+/* dst (cols × rows) = the transpose of src (rows × cols): a small operand made contiguous along the axis a loop reads. */
+static void transpose(float* restrict dst, const float* restrict src, int64_t rows, int64_t cols) {
+  for (int64_t c = 0; c < cols; c++)
+    for (int64_t r = 0; r < rows; r++) dst[c * rows + r] = src[(size_t)r * (size_t)cols + (size_t)c];
+}
+
 /* k small: C's rows are combinations of op(B)'s k rows, each row written once. */
 static __attribute__((noinline)) void small_k(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* restrict A,
                                               const float* restrict B, float* restrict C, float* restrict bt) {
   const float* rows = B;
   if (tb) {
-    for (int64_t kk = 0; kk < k; kk++)
-      for (int64_t j = 0; j < n; j++) bt[kk * n + j] = B[(size_t)j * (size_t)k + (size_t)kk];
+    transpose(bt, B, n, k);
     rows = bt;
   }
   for (int64_t i = 0; i < m; i++) {
@@ -138,8 +142,7 @@ static __attribute__((noinline)) void small_n(bool ta, bool tb, int64_t m, int64
     /* C[i, j] = A's row i · op(B)'s column j, the column made contiguous in tmp [n][k] unless B holds it so. */
     const float* cols = B;
     if (!tb) {
-      for (int64_t kk = 0; kk < k; kk++)
-        for (int64_t j = 0; j < n; j++) tmp[j * k + kk] = B[(size_t)kk * (size_t)n + (size_t)j];
+      transpose(tmp, B, k, n);
       cols = tmp;
     }
     for (int64_t i = 0; i < m; i++)
@@ -148,8 +151,7 @@ static __attribute__((noinline)) void small_n(bool ta, bool tb, int64_t m, int64
   }
   /* A stored k×m: accumulate tmp[j][i] over A's rows in order (coefficients op(B)[kk, j]), then write C[i, j]. */
   accumulate_rows(tmp, n, m, A, k, B, tb ? k : 1, tb ? 1 : n);
-  for (int64_t i = 0; i < m; i++)
-    for (int64_t j = 0; j < n; j++) C[(size_t)i * (size_t)n + (size_t)j] = tmp[(size_t)j * (size_t)m + (size_t)i];
+  transpose(C, tmp, n, m);
 }
 
 /* m small (a weight gradient xᵀ g with x's d columns): one pass over the large op(B). */
@@ -163,8 +165,7 @@ static __attribute__((noinline)) void small_m(bool ta, bool tb, int64_t m, int64
   /* B stored n×k: C[i, j] = op(A)'s row i · B's row j, the row made contiguous in tmp [m][k] unless A holds it so. */
   const float* rows = A;
   if (ta) {
-    for (int64_t i = 0; i < m; i++)
-      for (int64_t kk = 0; kk < k; kk++) tmp[i * k + kk] = A[(size_t)kk * (size_t)m + (size_t)i];
+    transpose(tmp, A, k, m);
     rows = tmp;
   }
   for (int64_t i = 0; i < m; i++)
@@ -346,9 +347,6 @@ static napi_value sum_rows_batch(napi_env env, napi_callback_info info) {
  * that the result is bit for bit the JS kernel's whatever the last bits of our exp. Returns how many were listed,
  * or -1 when more than unsure.length (the caller then computes everything). */
 
-/* o[i] = the float32 rounding of c = 1 / (1 + exp(−x[i])) in double, and flag[i] ≠ 0 where that rounding is not
- * certain (c within the margin of a float32 boundary, or x NaN). Two loops without branches: compilers vectorise
- * them (GCC calls glibc's vector exp, libmvec, within 4 ulp: far inside the margin). */
 /* exp(t) in double for |t| ≤ 700, four at a time in GCC/Clang vector types and without a libm call (libm's scalar
  * exp made the kernel 7.2 ns per element, this 4.2: a quarter of a DIOTM step is SiLU's sigmoid): t = k·ln2 + r with |r| ≤ ln2/2 (k rounded by the
  * 1.5·2^52 trick, ln2 split in two so that k·ln2_hi is exact), exp(r) by its Taylor series to r^13/13! (truncation
@@ -392,6 +390,8 @@ static inline v4d sigmoid4(const float* x) {
   return 1.0 / (1.0 + exp_bounded4(t));
 }
 
+/* o[i] = the float32 rounding of c = 1 / (1 + exp(−x[i])) in double, and flag[i] ≠ 0 where that rounding is not
+ * certain (c within the margin of a float32 boundary, or x NaN). */
 static __attribute__((noinline)) void sigmoid_block(const float* restrict x, float* restrict o, int32_t* restrict flag, size_t n) {
   double c[1024];
   size_t i = 0;
@@ -405,8 +405,8 @@ static __attribute__((noinline)) void sigmoid_block(const float* restrict x, flo
     const v4d v = sigmoid4(pad);
     memcpy(c + i, &v, (n - i) * sizeof(double));
   }
-  for (i = 0; i < n; i++) o[i] = (float)c[i];
-  for (size_t i = 0; i < n; i++) {
+  for (i = 0; i < n; i++) {
+    o[i] = (float)c[i];
     const double margin = fabs(c[i]) * 0x1p-44 + 0x1p-1000;
     flag[i] = (x[i] != x[i]) | ((float)(c[i] - margin) != o[i]) | ((float)(c[i] + margin) != o[i]);
   }

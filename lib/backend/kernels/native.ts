@@ -38,7 +38,7 @@ export interface NativeAddon {
   setNumThreads(n: number): void;
   numThreads(): number;
   config(): string;
-  /** Products with a dimension at most this use the addon's own loops instead of sgemm (0: sgemm always). */
+  /** Products with k at most this, or n or m at most min(this, 2), use the addon's own loops instead of sgemm (0: sgemm always). */
   setSmallGemm(maxDim: number): void;
   smallGemm(): number;
 }
@@ -423,7 +423,7 @@ let installed = false;
 
 /**
  * The addon's small-product threshold from OTBOOK_NATIVE_SMALL_GEMM (unset: the addon's default, 4; 0: sgemm for
- * every product, as before these loops existed). A product with one dimension at most this skips sgemm.
+ * every product, as before these loops existed). `matmul` in native/otbook_native.c says which products skip sgemm.
  */
 export function smallGemmSetting(env: NodeJS.ProcessEnv = process.env): number | null {
   const raw = env.OTBOOK_NATIVE_SMALL_GEMM;
