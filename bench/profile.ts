@@ -6,7 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
  * are counted in both, so shares can sum above 100%. cpuMs is the process's CPU time (all threads), which
  * is what to compare on a shared machine.
  */
-export function profileKernels(fn: () => void): Array<{ kernel: string; ms: number; cpuMs: number; calls: number }> {
+type KernelTimes = Array<{ kernel: string; ms: number; cpuMs: number; calls: number }>;
+
+/** Wraps every kernel of the active backend with a timer; returns the times so far and a function that restores the kernels. */
+function timeKernels(): { times: () => KernelTimes; restore: () => void } {
   const backendName = tf.getBackend();
   const configs = tf.getKernelsForBackend(backendName);
   const acc = new Map<string, { ms: number; cpuMs: number; calls: number }>();
@@ -31,13 +34,34 @@ export function profileKernels(fn: () => void): Array<{ kernel: string; ms: numb
       },
     });
   }
+  return {
+    times: () => [...acc.entries()].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms),
+    restore: () => {
+      for (const c of configs) {
+        tf.unregisterKernel(c.kernelName, backendName);
+        tf.registerKernel(c);
+      }
+    },
+  };
+}
+
+export function profileKernels(fn: () => void): KernelTimes {
+  const t = timeKernels();
   try {
     fn();
   } finally {
-    for (const c of configs) {
-      tf.unregisterKernel(c.kernelName, backendName);
-      tf.registerKernel(c);
-    }
+    t.restore();
   }
-  return [...acc.entries()].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms);
+  return t.times();
+}
+
+/** profileKernels for work that awaits (a sweep's group timing). */
+export async function profileKernelsAsync(fn: () => Promise<unknown>): Promise<KernelTimes> {
+  const t = timeKernels();
+  try {
+    await fn();
+  } finally {
+    t.restore();
+  }
+  return t.times();
 }
