@@ -15,6 +15,15 @@ export const WATCHED_COLUMN = 'map.cost';
  * the transport cost moves only while the map still changes how far it carries mass.
  */
 export const FLAT_SHARE = 0.15;
+/**
+ * A drift counts only where it stands out of the last fifth's own scatter: the least-squares slope through the
+ * logged values of the last fifth must be at least this many standard errors from zero (|t| ≥ 2, about the 95%
+ * level). A cost that swings from batch to batch or in a sawtooth to the end of the run (an oscillating baseline)
+ * gives its four block means a slope of any size by chance; it is not moving anywhere, and more iterations would
+ * not settle it. The standard error treats the logged values as independent; where they are correlated it is too
+ * small, so the test errs towards counting a drift (towards "under-trained", the cautious side).
+ */
+export const TREND_T = 2;
 /** Block means: the log is cut into this many blocks, which averages out the step-to-step noise of the batches. */
 export const FLAT_BLOCKS = 20;
 /** Below this many logged rows the loss says nothing either way. */
@@ -46,11 +55,13 @@ export interface Flattening {
   readonly range: number;
   /** The mean of the last block: where the watched value stands at the end of the run. */
   readonly last: number;
+  /** t statistic of the slope through the last fifth's logged values (TREND_T); NaN when it cannot be computed. */
+  readonly trendT: number;
   readonly text: string;
 }
 
-/** Least-squares slope of y on x. */
-function slope(x: readonly number[], y: readonly number[]): number {
+/** Least-squares line of y on x: its slope, and the slope's t statistic (slope over its standard error). */
+function lineFit(x: readonly number[], y: readonly number[]): { slope: number; t: number } {
   const mx = x.reduce((s, v) => s + v, 0) / x.length;
   const my = y.reduce((s, v) => s + v, 0) / y.length;
   let sxy = 0;
@@ -59,13 +70,19 @@ function slope(x: readonly number[], y: readonly number[]): number {
     sxy += (x[i] - mx) * (y[i] - my);
     sxx += (x[i] - mx) ** 2;
   }
-  return sxx > 0 ? sxy / sxx : 0;
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  let sse = 0;
+  for (let i = 0; i < x.length; i++) sse += (y[i] - my - slope * (x[i] - mx)) ** 2;
+  const se = x.length > 2 && sxx > 0 ? Math.sqrt(sse / (x.length - 2) / sxx) : Number.NaN;
+  // A line through the points exactly: the slope is certain (infinite t), or zero.
+  const t = se > 0 ? slope / se : se === 0 ? (slope === 0 ? 0 : Math.sign(slope) * Infinity) : Number.NaN;
+  return { slope, t };
 }
 
 /** Whether the watched loss column has flattened over the last fifth of the run (FLAT_SHARE). */
 export function lossFlattening(rows: readonly LossRow[], column = WATCHED_COLUMN): Flattening {
   const points = rows.map((r) => ({ it: r.iteration, v: r.values[column] })).filter((p) => Number.isFinite(p.v) && Number.isFinite(p.it));
-  if (points.length < FLAT_MIN_ROWS) return { flattened: null, drift: Number.NaN, range: Number.NaN, last: Number.NaN, text: `${points.length} logged values of ${column}: too few to tell` };
+  if (points.length < FLAT_MIN_ROWS) return { flattened: null, drift: Number.NaN, range: Number.NaN, last: Number.NaN, trendT: Number.NaN, text: `${points.length} logged values of ${column}: too few to tell` };
   const per = Math.max(1, Math.floor(points.length / FLAT_BLOCKS));
   const blocks: Array<{ it: number; v: number }> = [];
   for (let s = 0; s + per <= points.length; s += per) {
@@ -77,12 +94,18 @@ export function lossFlattening(rows: readonly LossRow[], column = WATCHED_COLUMN
   const from = last - (last - first) / 5;
   const tail = blocks.filter((b) => b.it >= from);
   const fit = tail.length >= 3 ? tail : blocks.slice(-3);
-  const drift = slope(fit.map((b) => b.it), fit.map((b) => b.v)) * (last - from);
+  const drift = lineFit(fit.map((b) => b.it), fit.map((b) => b.v)).slope * (last - from);
   const values = blocks.map((b) => b.v);
   const range = Math.max(...values) - Math.min(...values);
-  const flattened = range === 0 ? true : Math.abs(drift) <= FLAT_SHARE * range;
-  const text = `${column} moved ${drift >= 0 ? '+' : ''}${drift.toPrecision(2)} over the last fifth of the run, ${range > 0 ? `${Math.round((100 * Math.abs(drift)) / range)}%` : '0%'} of its range ${range.toPrecision(2)} (limit ${FLAT_SHARE * 100}%)`;
-  return { flattened, drift, range, last: values[values.length - 1], text };
+  const lastFifth = points.filter((p) => p.it >= from);
+  const trendT = lineFit(lastFifth.map((p) => p.it), lastFifth.map((p) => p.v)).t;
+  const moved = range > 0 && Math.abs(drift) > FLAT_SHARE * range;
+  // Without a t (too few values in the last fifth) the drift alone decides, as before TREND_T existed.
+  const withinScatter = moved && Math.abs(trendT) < TREND_T;
+  const flattened = !moved || withinScatter;
+  const scatter = Number.isFinite(trendT) ? `; its trend t = ${trendT.toFixed(1)} over the last fifth's ${lastFifth.length} logged values` : '';
+  const text = `${column} moved ${drift >= 0 ? '+' : ''}${drift.toPrecision(2)} over the last fifth of the run, ${range > 0 ? `${Math.round((100 * Math.abs(drift)) / range)}%` : '0%'} of its range ${range.toPrecision(2)} (limit ${FLAT_SHARE * 100}%)${scatter}${withinScatter ? ` (|t| < ${TREND_T}: it fluctuates without a direction)` : ''}`;
+  return { flattened, drift, range, last: values[values.length - 1], trendT, text };
 }
 
 /**
