@@ -8,41 +8,95 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 type KernelTimes = Array<{ kernel: string; ms: number; cpuMs: number; calls: number }>;
 
-/** Wraps every kernel of the active backend with a timer; returns the times so far and a function that restores the kernels. */
-function timeKernels(): { times: () => KernelTimes; restore: () => void } {
+/**
+ * Wraps every kernel of the active backend: `wrap(name, inner)` returns the function registered in its place.
+ * Returns a function that puts the original kernels back.
+ */
+function wrapKernels(wrap: (kernelName: string, inner: tf.KernelFunc) => tf.KernelFunc): () => void {
   const backendName = tf.getBackend();
   const configs = tf.getKernelsForBackend(backendName);
-  const acc = new Map<string, { ms: number; cpuMs: number; calls: number }>();
   for (const c of configs) {
-    const inner = c.kernelFunc;
     tf.unregisterKernel(c.kernelName, backendName);
-    tf.registerKernel({
-      ...c,
-      kernelFunc: (args) => {
-        const t0 = performance.now();
-        const c0 = process.cpuUsage();
-        try {
-          return inner(args);
-        } finally {
-          const e = acc.get(c.kernelName) ?? { ms: 0, cpuMs: 0, calls: 0 };
-          e.ms += performance.now() - t0;
-          const c1 = process.cpuUsage(c0);
-          e.cpuMs += (c1.user + c1.system) / 1000;
-          e.calls++;
-          acc.set(c.kernelName, e);
-        }
-      },
-    });
+    tf.registerKernel({ ...c, kernelFunc: wrap(c.kernelName, c.kernelFunc) });
   }
-  return {
-    times: () => [...acc.entries()].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms),
-    restore: () => {
-      for (const c of configs) {
-        tf.unregisterKernel(c.kernelName, backendName);
-        tf.registerKernel(c);
-      }
-    },
+  return () => {
+    for (const c of configs) {
+      tf.unregisterKernel(c.kernelName, backendName);
+      tf.registerKernel(c);
+    }
   };
+}
+
+/** Wraps every kernel of the active backend with a timer; returns the times so far and a function that restores the kernels. */
+function timeKernels(): { times: () => KernelTimes; restore: () => void } {
+  const acc = new Map<string, { ms: number; cpuMs: number; calls: number }>();
+  const restore = wrapKernels((kernelName, inner) => (args) => {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    try {
+      return inner(args);
+    } finally {
+      const e = acc.get(kernelName) ?? { ms: 0, cpuMs: 0, calls: 0 };
+      e.ms += performance.now() - t0;
+      const c1 = process.cpuUsage(c0);
+      e.cpuMs += (c1.user + c1.system) / 1000;
+      e.calls++;
+      acc.set(kernelName, e);
+    }
+  });
+  return { times: () => [...acc.entries()].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms), restore };
+}
+
+/** Floating-point operations of the matrix products that ran in `fn`, and the number of other kernel calls. */
+export interface ProductCount {
+  /** 2·m·n·k summed over every product (per batch entry). */
+  readonly flops: number;
+  readonly products: number;
+  /** Kernel calls that are not products (element-wise ops, reductions, reshapes, Adam). */
+  readonly otherCalls: number;
+}
+
+/**
+ * Counts the arithmetic of the matrix products run in `fn` from their operands' shapes: BatchMatMul (the composed
+ * layers and every backward product), _FusedMatMul, and OtbookDense (lib/backend/kernels/dense.ts: x [(R,) B, k] ·
+ * W [(R,) k, n]). A product m×k by k×n is 2·m·n·k operations, the count a BLAS rate is quoted in.
+ */
+export function countProducts(fn: () => void): ProductCount {
+  let flops = 0;
+  let products = 0;
+  let otherCalls = 0;
+  const restore = wrapKernels((kernelName, inner) => (args) => {
+    const f = productFlops(kernelName, args);
+    if (f === null) otherCalls++;
+    else {
+      flops += f;
+      products++;
+    }
+    return inner(args);
+  });
+  try {
+    fn();
+  } finally {
+    restore();
+  }
+  return { flops, products, otherCalls };
+}
+
+const PRODUCT_KERNELS = new Set(['BatchMatMul', '_FusedMatMul', 'OtbookDense']);
+
+function productFlops(kernelName: string, args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): number | null {
+  if (!PRODUCT_KERNELS.has(kernelName)) return null;
+  const [a, b] = kernelName === 'OtbookDense' ? [args.inputs.x, args.inputs.W] : [args.inputs.a, args.inputs.b];
+  if (!a || !b) throw new Error(`${kernelName}: its two operands were not found among its inputs`);
+  const ta = kernelName !== 'OtbookDense' && args.attrs?.transposeA === true;
+  const tb = kernelName !== 'OtbookDense' && args.attrs?.transposeB === true;
+  const sa = a.shape;
+  const sb = b.shape;
+  const m = ta ? sa[sa.length - 1] : sa[sa.length - 2];
+  const k = ta ? sa[sa.length - 2] : sa[sa.length - 1];
+  const n = tb ? sb[sb.length - 2] : sb[sb.length - 1];
+  const batchOf = (s: readonly number[]) => s.slice(0, -2).reduce((p, q) => p * q, 1);
+  return 2 * Math.max(batchOf(sa), batchOf(sb)) * m * n * k;
 }
 
 export function profileKernels(fn: () => void): KernelTimes {

@@ -69,19 +69,12 @@ export function shapeKey(c: TrainConfig): string {
  * the machine runs. The median of at least 3 timed iterations.
  */
 export async function timeGroup(configs: readonly TrainConfig[], runs: number): Promise<number> {
-  const group = Array.from({ length: runs }, (_, r) => {
-    const c = configs[r % configs.length];
-    return r < configs.length ? c : { ...c, seed: c.seed + 1000 * Math.floor(r / configs.length) };
-  });
-  const { pairs, method } = buildGroup(group, group.map((c) => resolveData(c)));
-  const opts = loopOptions(group);
-  const stepper = createStepper(method, group.map((c, r) => ({ source: pairs[r].source, target: pairs[r].target, seed: c.seed })), opts);
-  try {
+  return withGroupStepper(configs, runs, (outer) => {
     // Warm-up: the first iterations of a process pay for compilation and allocation (2 at least, up to 10 while
     // they take under 0.5 s of CPU in all).
     const w0 = process.cpuUsage();
     for (let k = 0; k < 10; k++) {
-      stepper.outer();
+      outer();
       const c = process.cpuUsage(w0);
       if (k >= 1 && c.user + c.system > 500_000) break;
     }
@@ -90,12 +83,30 @@ export async function timeGroup(configs: readonly TrainConfig[], runs: number): 
     // At least 3 timed iterations; more while they take under 2 s in all (at most 8).
     while (times.length < 3 || (times.length < 8 && performance.now() - t0 < 2000)) {
       const s = process.cpuUsage();
-      stepper.outer();
+      outer();
       const c = process.cpuUsage(s);
       times.push((c.user + c.system) / 1000);
     }
     times.sort((p, q) => p - q);
     return times[times.length >> 1];
+  });
+}
+
+/**
+ * Builds the group timeGroup times (`runs` runs from these configurations, repeated with other seeds where there
+ * are fewer), hands `use` a function that trains it one outer iteration, and frees it after. For benchmarks that
+ * look inside an outer iteration (bench/floors.ts counts its products).
+ */
+export function withGroupStepper<T>(configs: readonly TrainConfig[], runs: number, use: (outer: () => void) => T): T {
+  const group = Array.from({ length: runs }, (_, r) => {
+    const c = configs[r % configs.length];
+    return r < configs.length ? c : { ...c, seed: c.seed + 1000 * Math.floor(r / configs.length) };
+  });
+  const { pairs, method } = buildGroup(group, group.map((c) => resolveData(c)));
+  const opts = loopOptions(group);
+  const stepper = createStepper(method, group.map((c, r) => ({ source: pairs[r].source, target: pairs[r].target, seed: c.seed })), opts);
+  try {
+    return use(() => stepper.outer());
   } finally {
     stepper.dispose();
     disposeMethod(method);
