@@ -628,6 +628,31 @@ static napi_value reduce_sum(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* meanRows(x, outer, inner, out): out[i] = the mean of row i of x [outer, inner], computed as tfjs's JS Mean kernel
+ * computes it for a reduction over trailing axes: each value divided by the row length first and rounded to float
+ * (its RealDiv into a float32 array), then those quotients added in double in row order and rounded once (its Sum).
+ * So the result is bit for bit the JS kernel's, in one pass instead of a cast, a division and a sum. */
+static __attribute__((noinline)) void mean_rows_loop(const float* restrict x, float* restrict o, int64_t outer, int64_t inner) {
+  const double n = (double)(float)inner;
+  for (int64_t i = 0; i < outer; i++) {
+    const float* row = x + (size_t)(i * inner);
+    double s = 0.0;
+    for (int64_t j = 0; j < inner; j++) s += (double)(float)((double)row[j] / n);
+    o[i] = (float)s;
+  }
+}
+
+static napi_value mean_rows(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  f32_t x, o;
+  int64_t outer, inner;
+  if (!get_f32(env, argv[0], &x) || !get_i64(env, argv[1], &outer) || !get_i64(env, argv[2], &inner) || !get_f32(env, argv[3], &o))
+    return throw_type(env, "meanRows(x, outer, inner, out): bad argument");
+  if (outer < 0 || inner < 1 || x.length != (size_t)(outer * inner) || o.length != (size_t)outer) return throw_type(env, "meanRows: bad shape");
+  mean_rows_loop(x.data, o.data, outer, inner);
+  return NULL;
+}
+
 static napi_value set_num_threads(napi_env env, napi_callback_info info) {
   ARGS(1);
   int64_t n;
@@ -668,10 +693,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setSmallGemm", NULL, set_small_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"smallGemm", NULL, get_small_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"meanRows", NULL, mean_rows, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   napi_value version;
-  napi_create_int32(env, 6, &version);
+  napi_create_int32(env, 7, &version);
   napi_set_named_property(env, exports, "abiVersion", version);
   return exports;
 }

@@ -147,6 +147,25 @@ test('sum over leading, trailing, all and odd axes, with keepDims', { skip }, ()
   check(() => tf.cast(tf.sum(tf.tensor1d([1, 2, 3], 'int32')), 'float32'), 'int32 sum');
 });
 
+test('mean over trailing axes is bit for bit the JS kernel (divide, then add in double), in one native call; other axes go to the JS kernel', { skip }, () => {
+  const rng = new Rng(16);
+  // Values over many magnitudes, so that the order of rounding shows: x / n rounded to float before the sum.
+  const x = Float32Array.from(data(rng, [24, 128, 3]), (v, i) => v * 10 ** ((i % 13) - 6));
+  for (const axis of [-1, 2, [1, 2], [0, 1, 2], undefined, 0, 1, [0, 1]] as Array<number | number[] | undefined>) {
+    for (const keep of [false, true]) {
+      check(() => tf.mean(tf.tensor3d(x, [24, 128, 3]), axis, keep), `mean axis=${JSON.stringify(axis)} keepDims=${keep}`, 0);
+    }
+  }
+  check(() => tf.mean(tf.tensor2d(x.subarray(0, 24 * 128), [24, 128]), -1), 'mean of a group\'s losses [24, 128]', 0);
+  check(() => tf.mean(tf.tensor1d(x.subarray(0, 1000))), 'mean of a vector', 0);
+  check(() => tf.mean(tf.tensor1d([1, 2, 4], 'int32')), 'int32 mean', 0);
+  const special = both(() => tf.mean(tf.tensor2d([NaN, 1, Infinity, 2, -Infinity, Infinity], [3, 2]), -1));
+  assert.deepEqual(Array.from(special.native), Array.from(special.js), 'NaN and ±Inf');
+  const calls = countCalls(['meanRows'], () => tf.mean(tf.tensor2d(x.subarray(0, 24 * 128), [24, 128]), -1));
+  assert.deepEqual(calls, { meanRows: 1 });
+  assert.deepEqual(countCalls(['meanRows'], () => tf.mean(tf.tensor2d(x.subarray(0, 24 * 128), [24, 128]), 0)), { meanRows: 0 });
+});
+
 test('gradients of gradients through native kernels equal the JS kernels (ReLU MLP, R1-like penalty)', { skip }, () => {
   const rng = new Rng(16);
   const [n, d, h] = [16, 5, 32];

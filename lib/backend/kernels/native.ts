@@ -30,6 +30,8 @@ export interface NativeAddon {
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, mode: number, inner: number): void;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
   reduceSum(x: Float32Array, outer: number, inner: number, out: Float32Array, leading: boolean): void;
+  /** Means of the rows of x [outer, inner], bit for bit tfjs's JS Mean over trailing axes. */
+  meanRows(x: Float32Array, outer: number, inner: number, out: Float32Array): void;
   denseForward(x: Float32Array, W: Float32Array, bias: Float32Array | null, out: Float32Array, m: number, k: number, n: number, relu: boolean): void;
   reluGrad(dy: Float32Array, y: Float32Array, out: Float32Array): void;
   denseForwardBatch(x: Float32Array, W: Float32Array, bias: Float32Array | null, out: Float32Array, runs: number, m: number, k: number, n: number, relu: boolean): void;
@@ -43,10 +45,10 @@ export interface NativeAddon {
   smallGemm(): number;
 }
 
-const ABI_VERSION = 6;
+const ABI_VERSION = 7;
 const FUNCTIONS = [
   'gemm', 'adam', 'binary', 'unary', 'reduceSum', 'denseForward', 'reluGrad', 'denseForwardBatch', 'sumRowsBatch', 'sigmoid', 'setNumThreads', 'numThreads',
-  'config', 'setSmallGemm', 'smallGemm',
+  'config', 'setSmallGemm', 'smallGemm', 'meanRows',
 ] as const;
 
 /** native/build/Release/otbook_native.node, from lib/backend/kernels (tsx) or dist/backend/kernels (built). */
@@ -231,17 +233,29 @@ function makeUnary(addon: NativeAddon, name: string): Kernel {
   };
 }
 
+/**
+ * A reduction's operand and layout, as the native Sum and Mean read them: a float32 tensor of rank ≥ 1 and its
+ * reduced axes (sorted, without repeats; all of them when the attribute is absent), with the output shape; null where
+ * the JS kernel must run (another dtype, a scalar, no axis).
+ */
+function reduction(args: KernelArgs): { backend: CpuBackendLike; x: tf.TensorInfo; xv: Float32Array; axes: number[]; outShape: number[] } | null {
+  const backend = asCpuBackend(args.backend);
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const xv = backend && f32(backend, x);
+  if (!backend || !xv || x.shape.length === 0) return null;
+  const axes = [...new Set(tf.util.parseAxisParam((args.attrs?.axis as number | number[] | undefined) ?? [], x.shape))].sort((p, q) => p - q);
+  if (axes.length === 0) return null;
+  const outShape = args.attrs?.keepDims === true ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+  return { backend, x, xv, axes, outShape };
+}
+
 /** Sum over a leading block of axes (bias gradients) or a trailing block (row sums, means). */
 function makeSum(addon: NativeAddon): Kernel {
   return (args) => {
-    const backend = asCpuBackend(args.backend);
-    const { x } = args.inputs as { x: tf.TensorInfo };
-    const xv = backend && f32(backend, x);
-    if (!backend || !xv || x.shape.length === 0) return orig('Sum')(args);
+    const r = reduction(args);
+    if (!r) return orig('Sum')(args);
+    const { backend, x, xv, axes, outShape } = r;
     const rank = x.shape.length;
-    const axisAttr = args.attrs?.axis as number | number[] | undefined;
-    const axes = [...new Set(tf.util.parseAxisParam(axisAttr ?? [], x.shape))].sort((p, q) => p - q);
-    if (axes.length === 0) return orig('Sum')(args);
     const contiguous = axes.every((ax, i) => ax === axes[0] + i);
     const leading = contiguous && axes[0] === 0;
     const trailing = contiguous && axes[axes.length - 1] === rank - 1;
@@ -250,10 +264,28 @@ function makeSum(addon: NativeAddon): Kernel {
     const split = useLeading ? axes.length : axes[0];
     const outer = sizeOf(x.shape.slice(0, split));
     const inner = sizeOf(x.shape.slice(split));
-    const keep = args.attrs?.keepDims === true;
-    const outShape = keep ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
     const out = nativePool.take(useLeading ? inner : outer);
     if (out.length > 0) addon.reduceSum(xv, outer, inner, out, useLeading);
+    return backend.makeTensorInfo(outShape, 'float32', out);
+  };
+}
+
+/**
+ * Mean over trailing axes of a float32 tensor (a loss's mean over its batch: two per training step) in one native
+ * pass, bit for bit the JS kernel's (which casts, divides the whole input by the count, then sums it: 0.17 ms for
+ * a group's [24, 128] losses, 7% of a d = 2 step of 24 runs). Other layouts go to the JS kernel.
+ */
+function makeMean(addon: NativeAddon): Kernel {
+  return (args) => {
+    const r = reduction(args);
+    if (!r) return orig('Mean')(args);
+    const { backend, x, xv, axes, outShape } = r;
+    const rank = x.shape.length;
+    const inner = sizeOf(x.shape.slice(rank - axes.length));
+    if (!axes.every((ax, i) => ax === rank - axes.length + i) || inner === 0) return orig('Mean')(args);
+    const outer = sizeOf(x.shape.slice(0, rank - axes.length));
+    const out = nativePool.take(outer);
+    if (outer > 0) addon.meanRows(xv, outer, inner, out);
     return backend.makeTensorInfo(outShape, 'float32', out);
   };
 }
@@ -416,7 +448,7 @@ function makeAdam(addon: NativeAddon): AdamKernelFunc {
 }
 
 export const NATIVE_KERNEL_NAMES = [
-  'BatchMatMul', '_FusedMatMul', ...Object.keys(BINARY_OPS), ...Object.keys(UNARY_OPS), 'Sum',
+  'BatchMatMul', '_FusedMatMul', ...Object.keys(BINARY_OPS), ...Object.keys(UNARY_OPS), 'Sum', 'Mean',
 ] as const;
 
 let installed = false;
@@ -453,6 +485,7 @@ export function installNativeKernels(options: { pool?: boolean } = {}): boolean 
   for (const name of Object.keys(BINARY_OPS)) replaceKernel(name, 'cpu', makeBinary(addon, name) as unknown as tf.KernelFunc);
   for (const name of Object.keys(UNARY_OPS)) replaceKernel(name, 'cpu', makeUnary(addon, name) as unknown as tf.KernelFunc);
   replaceKernel('Sum', 'cpu', makeSum(addon) as unknown as tf.KernelFunc);
+  replaceKernel('Mean', 'cpu', makeMean(addon) as unknown as tf.KernelFunc);
   replaceKernel(DENSE_KERNEL, 'cpu', makeDense(addon) as unknown as tf.KernelFunc);
   replaceKernel(RELU_GRAD_KERNEL, 'cpu', makeReluGrad(addon) as unknown as tf.KernelFunc);
   replaceKernel(SUM_ROWS_KERNEL, 'cpu', makeSumRows(addon) as unknown as tf.KernelFunc);
