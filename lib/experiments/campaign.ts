@@ -10,6 +10,7 @@ import { SIGMA_SCHEDULE_AXES } from './grids';
 import { getExperiment, type Cell } from './registry';
 import { configHash, readRunConfig, readRunRecord, RUN_FILES, type RunRecord } from './runner';
 import { isScale, type Scale } from './scale';
+import { runFolderHolder, trainingRoot } from './run-folder';
 import { runExperiment, type CellResult } from './sweep';
 
 /**
@@ -131,6 +132,8 @@ export interface PlannedCell {
   readonly state: CellState;
   /** Outer iterations done so far (from the loss log of a partial run; all of them when finished or shipped). */
   readonly iterationsDone: number;
+  /** The process of this machine training it now (it holds the run folder's lock), if any. */
+  readonly trainingBy?: { readonly pid: number; readonly since: string };
 }
 
 const runDir = (root: string, experiment: string, scale: Scale, id: string): string => join(root, experiment, scale, id);
@@ -194,7 +197,9 @@ export function planCells(plan: CampaignPlan): PlannedCell[] {
         const key = `${entry.experiment}/${entry.scale}/${cell.id}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ tier: tier.name, experiment: entry.experiment, scale: entry.scale, cell, ...cellState(entry.experiment, entry.scale, cell) });
+        const state = cellState(entry.experiment, entry.scale, cell);
+        const holder = state.state === 'partial' || state.state === 'pending' ? runFolderHolder(runDir(paths.results(), entry.experiment, entry.scale, cell.id)) : null;
+        out.push({ tier: tier.name, experiment: entry.experiment, scale: entry.scale, cell, ...state, ...(holder ? { trainingBy: holder } : {}) });
       }
     }
   }
@@ -275,6 +280,54 @@ export function duration(s: number): string {
   if (s < 120) return `${s.toFixed(0)} s`;
   if (s < 7200) return `${(s / 60).toFixed(0)} min`;
   return `${(s / 3600).toFixed(1)} h`;
+}
+
+/** A process training cells of the plan now: the one to interrupt (a sweep's parent, else the trainer itself). */
+export interface CampaignProcess {
+  readonly pid: number;
+  /** When its earliest run folder lock was taken (ISO time). */
+  readonly since: string;
+  /** The cells it trains now, as experiment/scale/id. */
+  readonly cells: readonly string[];
+}
+
+/** Who trains the plan's cells now, from their run folders' locks, one entry per process to interrupt. */
+export function campaignProcesses(cells: readonly PlannedCell[]): CampaignProcess[] {
+  const byRoot = new Map<number, { since: string; cells: string[] }>();
+  for (const c of cells) {
+    if (!c.trainingBy) continue;
+    const root = trainingRoot(c.trainingBy.pid);
+    const e = byRoot.get(root) ?? { since: c.trainingBy.since, cells: [] };
+    e.cells.push(`${c.experiment}/${c.scale}/${c.cell.id}`);
+    if (c.trainingBy.since < e.since) e.since = c.trainingBy.since;
+    byRoot.set(root, e);
+  }
+  return [...byRoot].map(([pid, e]) => ({ pid, since: e.since, cells: e.cells }));
+}
+
+/**
+ * Interrupts every process training the plan's cells now (SIGINT, as Ctrl-C would): each run saves its checkpoint
+ * and its process exits; `campaign run` resumes them. Returns the processes signalled.
+ */
+export function stopCampaign(cells: readonly PlannedCell[] = planCells(readCampaignPlan())): CampaignProcess[] {
+  const procs = campaignProcesses(cells);
+  for (const p of procs) {
+    try {
+      process.kill(p.pid, 'SIGINT');
+    } catch (e) {
+      // Gone between the lock's check and now: nothing left to stop.
+      if ((e as { code?: unknown }).code !== 'ESRCH') throw new UserError(`campaign stop: could not interrupt process ${p.pid}: ${(e as Error).message}`);
+    }
+  }
+  return procs;
+}
+
+/** The lines that say which processes train the plan now, and how to stop them. */
+export function formatProcesses(procs: readonly CampaignProcess[]): string {
+  if (procs.length === 0) return 'training now: nothing (no process holds a run folder of the plan)\n';
+  const list = (ids: readonly string[]) => (ids.length <= 4 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`);
+  return `${procs.map((p) => `training now: process ${p.pid}, since ${p.since.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}: ${list(p.cells)}`).join('\n')}
+    stop with \`otbook campaign stop\` (each run saves its checkpoint; \`otbook campaign run\` resumes it)\n`;
 }
 
 export function formatStatus(status: readonly TierStatus[]): string {

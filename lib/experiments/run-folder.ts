@@ -9,6 +9,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -351,6 +352,42 @@ function isAlive(owner: LockOwner): boolean {
   }
   const started = processStartTime(owner.pid);
   return !(owner.started !== null && started !== null && started !== owner.started);
+}
+
+/** The process of this machine that holds DIR's lock (a run training now), or null: no lock, a stale one, another machine's. */
+export function runFolderHolder(dir: string): { readonly pid: number; readonly since: string } | null {
+  const owner = readOwner(join(dir, RUN_FILES.lock));
+  if (typeof owner !== 'object' || owner.host !== hostname() || !isAlive(owner)) return null;
+  return { pid: owner.pid, since: owner.since };
+}
+
+/** A process's parent pid and the script it runs (argv[1], resolved against its working directory), from /proc; null where unreadable. */
+function processScript(pid: number): { readonly ppid: number; readonly script: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const cwd = readlinkSync(`/proc/${pid}/cwd`);
+    return Number.isInteger(ppid) && argv[1] ? { ppid, script: resolve(cwd, argv[1]) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The process to interrupt to stop the run that `pid` trains: `pid` itself, or the otbook process that started it as
+ * a worker (the parent running the same script: a sweep's --jobs workers), which passes the interrupt on to every
+ * worker and starts no further cell. Interrupting a worker alone would let its parent start the next group.
+ */
+export function trainingRoot(pid: number): number {
+  let root = pid;
+  for (let own = processScript(pid); own; ) {
+    const parent = processScript(own.ppid);
+    if (!parent || parent.script !== own.script) break;
+    root = own.ppid;
+    own = parent;
+  }
+  return root;
 }
 
 function readOwner(path: string): LockOwner | 'gone' | 'unreadable' {

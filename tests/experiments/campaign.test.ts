@@ -1,21 +1,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { selectBackend } from '../../lib/backend';
 import { UserError } from '../../lib/errors';
 import {
+  campaignProcesses,
   campaignStatus,
   cellState,
   entryCells,
+  formatProcesses,
   measuredRates,
   planCells,
   readCampaignPlan,
   runCampaign,
   shipCampaign,
+  stopCampaign,
   type CampaignPlan,
 } from '../../lib/experiments/campaign';
+import { processStartTime, trainingRoot } from '../../lib/experiments/run-folder';
 import { configHash, getExperiment } from '../../lib/experiments';
 import { paths } from '../../lib/paths';
 
@@ -192,4 +197,70 @@ test('data/runs stays small: under 50 MB, samples only of the two coordinates a 
   };
   visit(paths.shippedRuns());
   assert.ok(total > 0 && total < 50 * 2 ** 20, `data/runs holds ${total} bytes`);
+});
+
+/** A node process that runs `script` (a file it writes), prints its pid and, on SIGINT, writes `marker` and exits. */
+function sleeper(dir: string, name: string, body = ''): { child: ChildProcess; pid: Promise<number>; marker: string } {
+  const script = join(dir, `${name}.js`);
+  const marker = join(dir, `${name}.interrupted`);
+  writeFileSync(script, `process.on('SIGINT', () => { require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid)); process.exit(130); });\n${body}\nconsole.log(process.pid); setInterval(() => {}, 1000);\n`);
+  const child = spawn(process.execPath, [script, 'parent'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const pid = new Promise<number>((res) => child.stdout?.once('data', (d: Buffer) => res(Number(String(d).trim().split('\n').pop()))));
+  return { child, pid, marker };
+}
+
+const exited = (child: ChildProcess) => new Promise<void>((res) => (child.exitCode !== null ? res() : child.once('exit', () => res())));
+
+test('status names the process training a cell of the plan (from its run folder lock); stop interrupts it, and ignores stale locks', async () => {
+  const roots = withRoots();
+  const tmp = mkdtempSync(join(tmpdir(), 'otbook-stop-'));
+  const s = sleeper(tmp, 'trainer');
+  try {
+    const plan: CampaignPlan = { title: 't', tiers: [{ name: 'one', why: 'w', entries: [{ experiment: 'weak-ot', scale: 'smoke' }] }] };
+    const [a, b] = getExperiment('weak-ot').cells('smoke');
+    const pid = await s.pid;
+    const lock = (id: string, owner: number) => {
+      const dir = join(roots.results, 'weak-ot', 'smoke', id);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: owner, started: processStartTime(owner), host: hostname(), since: '2026-12-07T21:41:28.494Z' }));
+    };
+    lock(a.id, pid);
+    // A stale lock: its process is gone (a pid beyond the kernel's range is never alive).
+    lock(b.id, 2 ** 22 + 7);
+    const cells = planCells(plan);
+    assert.deepEqual(cells.find((c) => c.cell.id === a.id)?.trainingBy, { pid, since: '2026-12-07T21:41:28.494Z' });
+    assert.equal(cells.find((c) => c.cell.id === b.id)?.trainingBy, undefined);
+    const procs = campaignProcesses(cells);
+    assert.deepEqual(procs, [{ pid, since: '2026-12-07T21:41:28.494Z', cells: [`weak-ot/smoke/${a.id}`] }]);
+    assert.match(formatProcesses(procs), new RegExp(`^training now: process ${pid}, since 2026-12-07 21:41:28 UTC: weak-ot/smoke/${a.id}\\n.*otbook campaign stop`, 's'));
+    assert.deepEqual(stopCampaign(cells), procs);
+    await exited(s.child);
+    assert.equal(readFileSync(s.marker, 'utf8'), String(pid), 'the trainer got SIGINT');
+    assert.equal(s.child.exitCode, 130);
+    // Its process gone, the lock is stale: nothing trains the plan now.
+    assert.deepEqual(campaignProcesses(planCells(plan)), []);
+    assert.match(formatProcesses([]), /^training now: nothing/);
+  } finally {
+    s.child.kill('SIGKILL');
+    roots.restore();
+  }
+});
+
+test("a sweep's worker is stopped through its parent (the same script), which passes the interrupt on", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'otbook-stop-'));
+  // The parent starts one worker of its own script (argv 'child') and prints the worker's pid after its own.
+  const s = sleeper(tmp, 'sweep', `if (process.argv[2] === 'parent') {
+    const w = require('child_process').spawn(process.execPath, [__filename, 'child'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    w.stdout.once('data', (d) => console.log(String(d).trim()));
+  }`);
+  try {
+    const parent = await s.pid;
+    const worker = await new Promise<number>((res) => s.child.stdout?.once('data', (d: Buffer) => res(Number(String(d).trim()))));
+    assert.notEqual(worker, parent);
+    assert.equal(trainingRoot(worker), parent);
+    assert.equal(trainingRoot(parent), parent, "the parent's own parent (this test) runs another script");
+  } finally {
+    s.child.kill('SIGKILL');
+    spawnSync('pkill', ['-KILL', '-f', join(tmp, 'sweep.js')]);
+  }
 });

@@ -3,14 +3,14 @@ import { flagBool, flagNumber, flagString } from '../args';
 import { UserError } from '../../errors';
 import { EXIT } from '../exit-codes';
 import { withInterrupt } from '../signals';
-import { campaignStatus, formatStatus, measuredRates, measureUnmeasured, planCells, readCampaignPlan, runCampaign, shipCampaign } from '../../experiments/campaign';
+import { campaignProcesses, campaignStatus, formatProcesses, formatStatus, measuredRates, measureUnmeasured, planCells, readCampaignPlan, runCampaign, shipCampaign, stopCampaign } from '../../experiments/campaign';
 
-const ACTIONS = ['status', 'run', 'ship'] as const;
+const ACTIONS = ['status', 'run', 'stop', 'ship'] as const;
 
 export const command: Command = {
   name: 'campaign',
-  summary: 'the paper-scale campaign: status of its plan, run it in the background, ship finished runs to data/runs',
-  usage: 'otbook campaign status [--measure] | run [--tiers NAME,...] [--jobs N] | ship [--dry-run]   [--plan FILE]',
+  summary: 'the paper-scale campaign: status of its plan, run it in the background, stop it, ship finished runs to data/runs',
+  usage: 'otbook campaign status [--measure] | run [--tiers NAME,...] [--jobs N] | stop | ship [--dry-run]   [--plan FILE]',
   flags: {
     plan: { kind: 'string', value: 'FILE', help: 'the plan (default data/campaign/plan.json)' },
     tiers: { kind: 'string', value: 'NAME,...', help: 'run: only these tiers, in the plan order' },
@@ -27,7 +27,13 @@ export const command: Command = {
     if (action === 'status') {
       const cells = planCells(plan);
       const rates = flagBool(args, 'measure') ? await measureUnmeasured(cells) : measuredRates(cells);
-      process.stdout.write(`${plan.title}\n${formatStatus(campaignStatus(plan, cells, rates))}`);
+      process.stdout.write(`${plan.title}\n${formatStatus(campaignStatus(plan, cells, rates))}${formatProcesses(campaignProcesses(cells))}`);
+      return EXIT.ok;
+    }
+    if (action === 'stop') {
+      const stopped = stopCampaign(planCells(plan));
+      for (const p of stopped) process.stdout.write(`interrupted process ${p.pid} (training ${p.cells.length} run(s): ${p.cells.join(', ')})\n`);
+      process.stdout.write(stopped.length ? 'otbook campaign stop: each run saves its checkpoint and its process exits; `otbook campaign run` resumes them\n' : 'otbook campaign stop: no process trains a cell of the plan now\n');
       return EXIT.ok;
     }
     if (action === 'ship') {
