@@ -10,6 +10,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  realpathSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -368,7 +369,10 @@ function processScript(pid: number): { readonly ppid: number; readonly script: s
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     const cwd = readlinkSync(`/proc/${pid}/cwd`);
-    return Number.isInteger(ppid) && argv[1] ? { ppid, script: resolve(cwd, argv[1]) } : null;
+    if (!Number.isInteger(ppid) || !argv[1]) return null;
+    const script = resolve(cwd, argv[1]);
+    // The same file under another name (a symlinked bin, as npx starts it) is the same script.
+    return { ppid, script: existsSync(script) ? realpathSync(script) : script };
   } catch {
     return null;
   }
