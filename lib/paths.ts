@@ -24,7 +24,8 @@ export function repoRoot(): string {
 
 /** Where figures, results and the built book go; each can be moved with an environment variable. */
 export const paths = {
-  notebooks: () => join(repoRoot(), 'notebooks'),
+  /** The notebooks `otbook book` executes (OTBOOK_NOTEBOOKS_DIR: another folder of them, e.g. a test's). */
+  notebooks: () => process.env.OTBOOK_NOTEBOOKS_DIR ?? join(repoRoot(), 'notebooks'),
   book: () => process.env.OTBOOK_BOOK_DIR ?? join(repoRoot(), 'book'),
   figures: () => process.env.OTBOOK_FIGURES_ROOT ?? join(repoRoot(), 'figures'),
   results: () => process.env.OTBOOK_RESULTS_ROOT ?? join(repoRoot(), 'results'),

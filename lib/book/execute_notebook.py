@@ -16,6 +16,7 @@ import copy
 import json
 import os
 import re
+import signal
 import sys
 import time
 
@@ -26,7 +27,17 @@ from nbconvert import HTMLExporter
 from nbformat.sign import NotebookNotary
 
 
+def _interrupt_once(signum, frame):
+    """The first SIGINT stops the notebook (KeyboardInterrupt: nbclient then shuts the kernel down, with what it
+    started); later ones are ignored, so that a Ctrl-C that reaches us twice (from the terminal and passed on by
+    `otbook book`) cannot cut that shutdown short and leave the kernel running."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGINT, _interrupt_once)
+    signal.signal(signal.SIGTERM, _interrupt_once)
     src, out_nb, out_html, kernel, timeout = sys.argv[1:6]
     nb = nbformat.read(src, as_version=4)
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
@@ -50,6 +61,10 @@ def main() -> int:
                 client.execute_cell(nb.cells[index], index, execution_count=n + 1)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
         report.update(status="failed", kind=type(e).__name__, error=_error_text(nb.cells[current] if current is not None else None, e))
+        if current is not None:
+            report.update(cell_index=code_cells.index(current) + 1, cell_source=nb.cells[current].source)
+    except KeyboardInterrupt:
+        report.update(status="failed", kind="interrupted", error="interrupted: the kernel was stopped")
         if current is not None:
             report.update(cell_index=code_cells.index(current) + 1, cell_source=nb.cells[current].source)
     report["seconds"] = round(time.time() - t0, 1)

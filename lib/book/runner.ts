@@ -16,6 +16,11 @@ export interface BookOptions {
   /** Seconds per cell before the kernel is stopped; 0 for none. */
   readonly cellTimeout?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Stops the book: the running notebook's executor gets SIGINT, stops its kernel (and what the kernel started: a
+   * sweep's workers) and writes the notebook as far as it ran; no further notebook starts.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export function listNotebooks(only?: string): string[] {
@@ -83,8 +88,13 @@ export function runNotebook(file: string, options: BookOptions): Promise<Noteboo
       errTail = (errTail + text).slice(-4000);
       for (const line of text.split('\n')) if (line.startsWith('  [')) log(`${name}${line}`);
     });
+    // The executor runs the kernel in a session of its own, so an interrupt of `otbook book` (Ctrl-C reaches our
+    // process group; SIGTERM only this process) must be passed on, or the kernel and its workers go on training.
+    const stop = () => child.kill('SIGINT');
+    options.signal?.addEventListener('abort', stop, { once: true });
     child.on('error', reject);
     child.on('close', () => {
+      options.signal?.removeEventListener('abort', stop);
       const last = stdout.trim().split('\n').pop() ?? '';
       let report: { status: 'ok' | 'failed'; seconds: number; cell_index?: number; cell_source?: string; error?: string };
       try {
@@ -145,6 +155,7 @@ export async function runBook(options: BookOptions): Promise<NotebookRun[]> {
   log(`otbook book: ${files.length} notebook(s) at scale '${options.scale}' → ${paths.book()}`);
   const runs: NotebookRun[] = [];
   for (const f of files) {
+    if (options.signal?.aborted) break;
     const run = await runNotebook(f, options);
     runs.push(run);
     if (run.status === 'ok') log(`✔ ${run.name} (${run.seconds.toFixed(0)} s) → ${run.html}`);

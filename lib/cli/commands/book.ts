@@ -3,6 +3,7 @@ import { flagNumber, flagString } from '../args';
 import { EXIT } from '../exit-codes';
 import { runBook, type Scale } from '../../book';
 import { SCALE_FLAG } from '../cell-flags';
+import { withInterrupt } from '../signals';
 
 export const command: Command = {
   name: 'book',
@@ -14,11 +15,12 @@ export const command: Command = {
     'cell-timeout': { kind: 'integer', value: 'S', help: 'stop a cell after S seconds (default: no limit)' },
   },
   async run(args) {
-    const runs = await runBook({
-      scale: (flagString(args, 'scale') ?? 'quick') as Scale,
-      only: flagString(args, 'only'),
-      cellTimeout: flagNumber(args, 'cell-timeout') ?? 0,
+    let interrupted = false;
+    const runs = await withInterrupt('otbook book', (signal) => {
+      signal.addEventListener('abort', () => (interrupted = true), { once: true });
+      return runBook({ scale: (flagString(args, 'scale') ?? 'quick') as Scale, only: flagString(args, 'only'), cellTimeout: flagNumber(args, 'cell-timeout') ?? 0, signal });
     });
+    if (interrupted) return EXIT.interrupted;
     return runs.every((r) => r.status === 'ok') ? EXIT.ok : EXIT.notebookFailed;
   },
 };
