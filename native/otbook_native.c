@@ -441,6 +441,43 @@ static napi_value sigmoid(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* trig(op, x, out, unsure): out[i] = (float)sin(x[i]) (op 0) or (float)cos(x[i]) (op 1), computed in double, as the
+ * JS Sin and Cos kernels compute them with V8's Math.sin and Math.cos (both within 1 ulp of the true value, as the C
+ * library's are, so the two doubles differ by at most 2 ulp). Their float32 roundings therefore agree unless ours lies
+ * within a margin (2^-44 relative) of a rounding boundary; such elements, and non-finite inputs, are listed in
+ * `unsure` for the caller to compute with Math.sin or Math.cos itself, so the result is bit for bit the JS kernel's.
+ * Returns how many were listed, or -1 when more than unsure.length (the caller then computes everything). */
+static __attribute__((noinline)) int64_t trig_loop(int op, const float* restrict x, float* restrict o, size_t n, int32_t* restrict unsure, size_t cap) {
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double v = (double)x[i];
+    const double c = op == 0 ? sin(v) : cos(v);
+    const float f = (float)c;
+    o[i] = f;
+    const double margin = fabs(c) * 0x1p-44 + 0x1p-1000;
+    if (v - v != 0.0 || (float)(c - margin) != f || (float)(c + margin) != f) {
+      if (count == cap) return -1;
+      unsure[count++] = (int32_t)i;
+    }
+  }
+  return (int64_t)count;
+}
+
+static napi_value trig(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int64_t op;
+  f32_t x, out;
+  const int32_t* unsure_c;
+  size_t cap;
+  if (!get_i64(env, argv[0], &op) || (op != 0 && op != 1) || !get_f32(env, argv[1], &x) || !get_f32(env, argv[2], &out) ||
+      !get_i32_opt(env, argv[3], &unsure_c, &cap) || !unsure_c)
+    return throw_type(env, "trig(op, x, out, unsure): bad argument");
+  if (x.length != out.length || x.length > 0x7fffffff) return throw_type(env, "trig: length mismatch");
+  napi_value r;
+  napi_create_int64(env, trig_loop((int)op, x.data, out.data, x.length, (int32_t*)unsure_c, cap), &r);
+  return r;
+}
+
 /* reluGrad(dy, y, out): out = dy · step(y), the gradient of a ReLU from its output y (y > 0 exactly where its
  * input was), one pass instead of Step then Multiply; NaN in y propagates as it does through those two kernels. */
 static __attribute__((noinline)) void relu_grad_loop(const float* restrict dy, const float* restrict y, float* restrict o, size_t n) {
@@ -694,10 +731,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"setSmallGemm", NULL, set_small_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"smallGemm", NULL, get_small_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"meanRows", NULL, mean_rows, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"trig", NULL, trig, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   napi_value version;
-  napi_create_int32(env, 7, &version);
+  napi_create_int32(env, 8, &version);
   napi_set_named_property(env, exports, "abiVersion", version);
   return exports;
 }

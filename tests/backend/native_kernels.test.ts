@@ -147,6 +147,14 @@ test('sum over leading, trailing, all and odd axes, with keepDims', { skip }, ()
   check(() => tf.cast(tf.sum(tf.tensor1d([1, 2, 3], 'int32')), 'float32'), 'int32 sum');
 });
 
+test('Sin and Cos: bit for bit the JS kernels (Math.sin, Math.cos), NaN, infinities, huge and tiny arguments included', { skip }, () => {
+  // Spread 9: up to 10^5 (DIOTM's angles reach 1000 rad).
+  const x = mixedFloats(31, 9, [NaN, Infinity, -Infinity, 0, -0, Math.fround(Math.PI), Math.fround(Math.PI / 2), 1e-45, 3.4e38, -3.4e38]);
+  assert.ok(sameBits(tf.sin, x), 'native sin differs from the JS kernel');
+  assert.ok(sameBits(tf.cos, x), 'native cos differs from the JS kernel');
+  assert.deepEqual(countCalls(['trig'], () => tf.add(tf.sin(tf.tensor1d(x.subarray(0, 100))), tf.cos(tf.tensor1d(x.subarray(0, 100))))), { trig: 2 });
+});
+
 test('mean over trailing axes is bit for bit the JS kernel (divide, then add in double), in one native call; other axes go to the JS kernel', { skip }, () => {
   const rng = new Rng(16);
   // Values over many magnitudes, so that the order of rounding shows: x / n rounded to float before the sum.
@@ -186,18 +194,24 @@ test('gradients of gradients through native kernels equal the JS kernels (ReLU M
   assert.ok(r.js.some((v) => Math.abs(v) > 1e-3), 'the test gradient is not trivially zero');
 });
 
-test('Sigmoid: bit for bit the JS kernel (Math.exp in double), NaN, infinities, zeros and extremes included', { skip }, () => {
+/** 2^18 float32 values: a third of any bit pattern (NaNs and subnormals included), the rest normal × 10^(k − 3), k < spread; `special` first. */
+function mixedFloats(seed: number, spread: number, special: readonly number[]): Float32Array {
   const n = 1 << 18;
-  const rng = new Rng(29);
+  const rng = new Rng(seed);
   const x = new Float32Array(n);
   const bits = new Uint32Array(x.buffer);
   for (let i = 0; i < n; i++) {
-    if (i % 3 === 0) bits[i] = rng.nextUint32(); // any float32 bit pattern, NaNs and subnormals included
-    else x[i] = rng.normal() * 10 ** ((i % 7) - 3);
+    if (i % 3 === 0) bits[i] = rng.nextUint32();
+    else x[i] = rng.normal() * 10 ** ((i % spread) - 3);
   }
-  x.set([NaN, Infinity, -Infinity, 0, -0, 88.7, -88.7, 745, -745, 3.4e38, -3.4e38, 1e-45], 0);
+  x.set(special, 0);
+  return x;
+}
+
+/** Whether op(x) has the same bits with the native kernels as with the JS ones. */
+function sameBits(op: (t: tf.Tensor1D) => tf.Tensor, x: Float32Array): boolean {
   const values = () => {
-    const t = tf.sigmoid(tf.tensor1d(x));
+    const t = op(tf.tensor1d(x));
     const v = new Uint8Array(Float32Array.from(t.dataSync()).buffer);
     t.dispose();
     return v;
@@ -205,7 +219,12 @@ test('Sigmoid: bit for bit the JS kernel (Math.exp in double), NaN, infinities, 
   uninstallNativeKernels();
   const js = values();
   installNativeKernels();
-  assert.ok(Buffer.from(values()).equals(Buffer.from(js)), 'native sigmoid differs from the JS kernel');
+  return Buffer.from(values()).equals(Buffer.from(js));
+}
+
+test('Sigmoid: bit for bit the JS kernel (Math.exp in double), NaN, infinities, zeros and extremes included', { skip }, () => {
+  const x = mixedFloats(29, 7, [NaN, Infinity, -Infinity, 0, -0, 88.7, -88.7, 745, -745, 3.4e38, -3.4e38, 1e-45]);
+  assert.ok(sameBits(tf.sigmoid, x), 'native sigmoid differs from the JS kernel');
   // Gradients through it (the second-order fix recomputes sigmoid from x) match too.
   check(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(v, tf.sigmoid(v))))(tf.tensor1d(x.subarray(12, 2000))), 'd/dx silu', 0);
 });
