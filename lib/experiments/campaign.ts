@@ -294,9 +294,12 @@ export interface CampaignProcess {
 /** Who trains the plan's cells now, from their run folders' locks, one entry per process to interrupt. */
 export function campaignProcesses(cells: readonly PlannedCell[]): CampaignProcess[] {
   const byRoot = new Map<number, { since: string; cells: string[] }>();
+  const rootOf = new Map<number, number>(); // a group's runs share their process: read /proc once per process
   for (const c of cells) {
     if (!c.trainingBy) continue;
-    const root = trainingRoot(c.trainingBy.pid);
+    const pid = c.trainingBy.pid;
+    const root = rootOf.get(pid) ?? trainingRoot(pid);
+    rootOf.set(pid, root);
     const e = byRoot.get(root) ?? { since: c.trainingBy.since, cells: [] };
     e.cells.push(`${c.experiment}/${c.scale}/${c.cell.id}`);
     if (c.trainingBy.since < e.since) e.since = c.trainingBy.since;

@@ -419,7 +419,19 @@ function makeConcat(): Kernel {
  * their step in this kernel otherwise.
  */
 /** Indices a kernel computed in C could round differently from the JS kernel (Sigmoid, Sin, Cos): redone in JS. */
-const SIGMOID_UNSURE = new Int32Array(4096);
+const UNSURE = new Int32Array(4096);
+
+/**
+ * Runs an element-wise kernel of the addon that lists in UNSURE the values it may round differently from JavaScript
+ * (returning how many, or -1 when more than fit), and computes those, or all values on -1, with `js`.
+ */
+function elementwiseExactAsJs(backend: CpuBackendLike, x: tf.TensorInfo, xv: Float32Array, native: (out: Float32Array) => number, js: (v: number) => number): tf.TensorInfo {
+  const out = nativePool.take(xv.length);
+  const unsure = native(out);
+  if (unsure < 0) for (let i = 0; i < xv.length; i++) out[i] = js(xv[i]);
+  else for (let k = 0; k < unsure; k++) out[UNSURE[k]] = js(xv[UNSURE[k]]);
+  return backend.makeTensorInfo(x.shape.slice(), 'float32', out);
+}
 
 function makeSigmoid(addon: NativeAddon): Kernel {
   return (args) => {
@@ -427,11 +439,7 @@ function makeSigmoid(addon: NativeAddon): Kernel {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const xv = backend && f32(backend, x);
     if (!backend || !xv) return orig('Sigmoid')(args);
-    const out = nativePool.take(xv.length);
-    const unsure = addon.sigmoid(xv, out, SIGMOID_UNSURE);
-    if (unsure < 0) for (let i = 0; i < xv.length; i++) out[i] = 1 / (1 + Math.exp(-xv[i]));
-    else for (let k = 0; k < unsure; k++) out[SIGMOID_UNSURE[k]] = 1 / (1 + Math.exp(-xv[SIGMOID_UNSURE[k]]));
-    return backend.makeTensorInfo(x.shape.slice(), 'float32', out);
+    return elementwiseExactAsJs(backend, x, xv, (out) => addon.sigmoid(xv, out, UNSURE), (v) => 1 / (1 + Math.exp(-v)));
   };
 }
 
@@ -448,11 +456,7 @@ function makeTrig(addon: NativeAddon, name: 'Sin' | 'Cos'): Kernel {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const xv = backend && f32(backend, x);
     if (!backend || !xv) return orig(name)(args);
-    const out = nativePool.take(xv.length);
-    const unsure = addon.trig(op, xv, out, SIGMOID_UNSURE);
-    if (unsure < 0) for (let i = 0; i < xv.length; i++) out[i] = js(xv[i]);
-    else for (let k = 0; k < unsure; k++) out[SIGMOID_UNSURE[k]] = js(xv[SIGMOID_UNSURE[k]]);
-    return backend.makeTensorInfo(x.shape.slice(), 'float32', out);
+    return elementwiseExactAsJs(backend, x, xv, (out) => addon.trig(op, xv, out, UNSURE), js);
   };
 }
 
