@@ -54,6 +54,25 @@ export interface ProductCount {
   readonly products: number;
   /** Kernel calls that are not products (element-wise ops, reductions, reshapes, Adam). */
   readonly otherCalls: number;
+  /**
+   * Bytes those other calls read and write: their inputs' and outputs' sizes (a 4-byte element each). Reshape and
+   * Identity are left out: the cpu backend shares their input's data instead of copying it.
+   */
+  readonly otherBytes: number;
+  /** The products grouped by shape, with how many calls had it (bench/floors.ts times each shape on its own). */
+  readonly shapes: readonly ProductShape[];
+}
+
+/** One product's shape as it ran: `batch` products of op(a) m×k by op(b) k×n (op transposes where ta, tb). */
+export interface ProductShape {
+  readonly batch: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly ta: boolean;
+  readonly tb: boolean;
+  /** How many kernel calls ran this shape. */
+  readonly calls: number;
 }
 
 /**
@@ -65,12 +84,23 @@ export function countProducts(fn: () => void): ProductCount {
   let flops = 0;
   let products = 0;
   let otherCalls = 0;
+  let otherBytes = 0;
+  const shapes = new Map<string, ProductShape>();
   const restore = wrapKernels((kernelName, inner) => (args) => {
-    const f = productFlops(kernelName, args);
-    if (f === null) otherCalls++;
-    else {
-      flops += f;
+    const shape = productShape(kernelName, args);
+    if (shape === null) {
+      otherCalls++;
+      const out = inner(args);
+      if (!SHARED_DATA_KERNELS.has(kernelName)) {
+        const infos = [...Object.values(args.inputs), ...(Array.isArray(out) ? out : [out])];
+        for (const t of infos) if (t) otherBytes += 4 * t.shape.reduce((p, q) => p * q, 1);
+      }
+      return out;
+    } else {
+      flops += 2 * shape.batch * shape.m * shape.n * shape.k;
       products++;
+      const key = [shape.batch, shape.m, shape.n, shape.k, shape.ta, shape.tb].join(',');
+      shapes.set(key, { ...shape, calls: (shapes.get(key)?.calls ?? 0) + 1 });
     }
     return inner(args);
   });
@@ -79,12 +109,13 @@ export function countProducts(fn: () => void): ProductCount {
   } finally {
     restore();
   }
-  return { flops, products, otherCalls };
+  return { flops, products, otherCalls, otherBytes, shapes: [...shapes.values()] };
 }
 
+const SHARED_DATA_KERNELS = new Set(['Reshape', 'Identity']);
 const PRODUCT_KERNELS = new Set(['BatchMatMul', '_FusedMatMul', 'OtbookDense']);
 
-function productFlops(kernelName: string, args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): number | null {
+function productShape(kernelName: string, args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): Omit<ProductShape, 'calls'> | null {
   if (!PRODUCT_KERNELS.has(kernelName)) return null;
   const [a, b] = kernelName === 'OtbookDense' ? [args.inputs.x, args.inputs.W] : [args.inputs.a, args.inputs.b];
   if (!a || !b) throw new Error(`${kernelName}: its two operands were not found among its inputs`);
@@ -96,7 +127,7 @@ function productFlops(kernelName: string, args: { inputs: tf.NamedTensorInfoMap;
   const k = ta ? sa[sa.length - 2] : sa[sa.length - 1];
   const n = tb ? sb[sb.length - 2] : sb[sb.length - 1];
   const batchOf = (s: readonly number[]) => s.slice(0, -2).reduce((p, q) => p * q, 1);
-  return 2 * Math.max(batchOf(sa), batchOf(sb)) * m * n * k;
+  return { batch: Math.max(batchOf(sa), batchOf(sb)), m, n, k, ta, tb };
 }
 
 export function profileKernels(fn: () => void): KernelTimes {

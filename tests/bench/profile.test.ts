@@ -10,7 +10,8 @@ import { installNativeKernels, loadNative, uninstallNativeKernels } from '../../
 test('countProducts counts 2·m·n·k for every product, whatever the transposes, batches and broadcasts', async () => {
   await tf.setBackend('cpu');
   const zeros = (...shape: number[]) => tf.zeros(shape);
-  assert.deepEqual(countProducts(() => void tf.tidy(() => tf.matMul(zeros(3, 4), zeros(4, 5)))), { flops: 2 * 3 * 4 * 5, products: 1, otherCalls: 0 });
+  const plain = countProducts(() => void tf.tidy(() => tf.matMul(zeros(3, 4), zeros(4, 5))));
+  assert.deepEqual({ ...plain, shapes: undefined }, { flops: 2 * 3 * 4 * 5, products: 1, otherCalls: 0, otherBytes: 0, shapes: undefined });
   assert.equal(countProducts(() => void tf.tidy(() => tf.matMul(zeros(4, 3), zeros(5, 4), true, true))).flops, 2 * 3 * 4 * 5);
   // A batch of 6 against one shared right operand (broadcast): six products.
   assert.equal(countProducts(() => void tf.tidy(() => tf.matMul(zeros(6, 3, 4), zeros(1, 4, 5)))).flops, 6 * 2 * 3 * 4 * 5);
@@ -37,4 +38,24 @@ test('countProducts reads the dense op and the backward pass of a layer: forward
   } finally {
     if (native) uninstallNativeKernels();
   }
+});
+
+// bench/floors.ts times each recorded shape alone and turns otherBytes into time at the copy rate.
+test('countProducts records each product shape with its calls, and the bytes the other kernels read and write', async () => {
+  await tf.setBackend('cpu');
+  const a = tf.zeros([6, 3, 4]);
+  const b = tf.zeros([6, 5, 4]);
+  const c = tf.zeros([2, 7]);
+  const count = countProducts(() => void tf.tidy(() => {
+    tf.matMul(a, b, false, true);
+    tf.matMul(a, b, false, true);
+    tf.matMul(c, c, true, false);
+    tf.add(c, c); // reads 2 × 14 floats, writes 14
+    tf.reshape(c, [14]); // shares c's data: no bytes
+  }));
+  const byKey = new Map(count.shapes.map((s) => [`${s.batch} ${s.m}x${s.k}x${s.n} ${s.ta} ${s.tb}`, s.calls]));
+  assert.deepEqual(Object.fromEntries(byKey), { '6 3x4x5 false true': 2, '1 7x2x7 true false': 1 });
+  assert.equal(count.flops, 2 * (2 * 6 * 3 * 4 * 5) + 2 * 7 * 2 * 7);
+  assert.equal(count.otherBytes, 4 * 3 * 14);
+  tf.dispose([a, b, c]);
 });
