@@ -87,9 +87,13 @@ export async function trainGroup(runs: ReadonlyArray<{ readonly config: TrainCon
     });
     if (open.length > 0) {
       const backend = await selectBackend();
-      for (const part of resumePartitions(open)) {
-        const trained = await trainPart(part, backend, options);
-        for (const [i, r] of part.entries()) outcomes[r.index] = trained[i];
+      const parts = resumePartitions(open);
+      for (const [k, part] of parts.entries()) {
+        // A group split by its checkpoints trains part after part, each from iteration 0 or its own checkpoint: the
+        // progress line says which, or a part that starts over at iteration 1 would read as the group restarting.
+        const label = options.label && parts.length > 1 ? `${options.label} (part ${k + 1}/${parts.length}: ${describePart(part)})` : options.label;
+        const trained = await trainPart(part.runs, backend, { ...options, label });
+        for (const [i, r] of part.runs.entries()) outcomes[r.index] = trained[i];
       }
     }
     return outcomes as RunOutcome[];
@@ -98,14 +102,26 @@ export async function trainGroup(runs: ReadonlyArray<{ readonly config: TrainCon
   }
 }
 
+/** Runs of a group that start from the same point: iteration 0 (`from` null) or one checkpoint's iteration. */
+interface ResumePart {
+  readonly from: number | null;
+  readonly runs: OpenRun[];
+}
+
 /** Runs that can share the loop: fresh runs together, resumed runs grouped by the iteration their checkpoints hold. */
-function resumePartitions(runs: readonly OpenRun[]): OpenRun[][] {
-  const byStart = new Map<string, OpenRun[]>();
+function resumePartitions(runs: readonly OpenRun[]): ResumePart[] {
+  const byStart = new Map<number | null, OpenRun[]>();
   for (const r of runs) {
-    const start = r.resumeFromCheckpoint ? `from ${withRunCheckpoint(r.dir, () => readCheckpoint(r.dir)).iteration}` : 'fresh';
-    byStart.set(start, [...(byStart.get(start) ?? []), r]);
+    const from = r.resumeFromCheckpoint ? withRunCheckpoint(r.dir, () => readCheckpoint(r.dir)).iteration : null;
+    byStart.set(from, [...(byStart.get(from) ?? []), r]);
   }
-  return [...byStart.values()];
+  return [...byStart.entries()].map(([from, part]) => ({ from, runs: part }));
+}
+
+/** "2 runs resumed from iteration 7000", "1 run from the start". */
+function describePart(part: ResumePart): string {
+  const runs = `${part.runs.length} run${part.runs.length === 1 ? '' : 's'}`;
+  return part.from === null ? `${runs} from the start` : `${runs} resumed from iteration ${part.from}`;
 }
 
 /** Trains one partition (runs starting at the same iteration) as one computation, then evaluates and records each. */

@@ -115,7 +115,23 @@ test("an interrupted group resumes every run exactly, also when a kill left its 
     assert.deepEqual(first.map((o) => [o.record.status, o.record.iterationsDone]), [['interrupted', 10], ['interrupted', 10], ['interrupted', 10]]);
     copyFileSync(stale, join(runs[2].dir, 'checkpoint.bin'));
     assert.equal(readCheckpoint(runs[2].dir).iteration, 5);
-    const resumed = await trainGroup(runs, { quiet: true, resume: true });
+    // The group trains in two parts; its progress lines say which part runs (a part resumed from an earlier
+    // iteration must not read as the whole group starting over).
+    const lines: string[] = [];
+    const write = process.stderr.write;
+    const mode = process.env.OTBOOK_PROGRESS;
+    process.env.OTBOOK_PROGRESS = 'lines';
+    process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    let resumed: RunOutcome[];
+    try {
+      resumed = await trainGroup(runs, { resume: true, label: '[group 1/1: 3 runs]' });
+    } finally {
+      process.stderr.write = write;
+      if (mode === undefined) delete process.env.OTBOOK_PROGRESS;
+      else process.env.OTBOOK_PROGRESS = mode;
+    }
+    const labels = new Set(lines.map((l) => l.slice(0, l.indexOf(')') + 1)));
+    assert.deepEqual([...labels].sort(), ['[group 1/1: 3 runs] (part 1/2: 2 runs resumed from iteration 10)', '[group 1/1: 3 runs] (part 2/2: 1 run resumed from iteration 5)']);
     assert.deepEqual(resumed.map((o) => [o.record.status, o.record.resumedFrom]), [['completed', 10], ['completed', 10], ['completed', 5]]);
     const alone = await aloneStates(root, configs);
     for (const r of [0, 1, 2]) {
