@@ -145,7 +145,8 @@ export function verdictText(v: Verdict): string {
   for (const c of v.cells) {
     lines.push(`  - ${c.cell}: ${c.verdict}${c.reason ? ` (${c.reason})` : ''}${c.level ? `, ${c.level} level` : ''}`);
     if (c.ours && c.ours !== '—') lines.push(`    ours: ${c.ours}`);
-    if (c.verdict !== 'not run') lines.push(`    ${c.test}`);
+    // A cell not run says why where it shows numbers (one side ran); otherwise its line already says it all.
+    if (c.verdict !== 'not run' || (c.ours && c.ours !== '—')) lines.push(`    ${c.test}`);
   }
   lines.push(`  runs used: ${formatRuns(v.runs)}`);
   return lines.join('\n');

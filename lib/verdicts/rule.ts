@@ -90,7 +90,9 @@ function gate(input: CellInput, sides: readonly Side[], vals: readonly Values[],
   if (!set || sides.every((s) => s.runs.length === 0)) return verdictOf(input, sides, '—', 'no runs at any evidence level', 'not run');
   // A comparison with a side never run was not run: it never enters a claim's count.
   const absent = sides.filter((s) => s.runs.length === 0);
-  if (absent.length) return verdictOf(input, sides, ours, `${absent.map((s) => s.label).join(' and ')}: no runs at any evidence level where the other side ran`, 'not run');
+  // The side that ran is shown with its level: the cell has none (it rests on no level), and a number without one
+  // would read as the claim's level.
+  if (absent.length) return verdictOf(input, sides, `${ours} (${set.level} level, not judged)`, `${absent.map((s) => s.label).join(' and ')}: no runs at any evidence level where the other side ran`, 'not run');
   if (!decides(set)) {
     if (set.level === 'quick') return verdictOf(input, sides, ours, `${test} (quick level: shown, not decided)`, 'inconclusive', 'quick evidence only');
     const why = set.agreement ? `its agreement with the paper level does not hold: ${set.agreement.text}` : 'its agreement with the paper level has not been measured';

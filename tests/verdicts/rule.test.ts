@@ -4,6 +4,7 @@ import type { RunMetrics } from '../../lib/experiments';
 import type { EvidenceLevel } from '../../lib/experiments/scale';
 import { claimVerdict, dTarget, judgeBound, judgeEverySeed, judgeMargin, measureAgreement, RULE, TESTS, type Evidence, type EvidenceRun, type EvidenceSet, type Verdict } from '../../lib/verdicts';
 import { orderingClaim, ratioClaim, type ClaimCell } from '../../lib/reports/claims';
+import { verdictText } from '../../lib/reports/report';
 
 /**
  * The verdict rule on hand-made result sets (docs/VERDICTS.md): each case gives the runs, the claim, and the
@@ -224,4 +225,16 @@ test('the agreement of a reduced level: same ordering outcome on every cell run 
 test('claimVerdict: a claim with no cells run is not run, and its level is null', () => {
   const v = claimVerdict('c', 't', []);
   assert.deepEqual([v.verdict, v.level, v.coverage], ['not run', null, '0 of 0 cells run']);
+});
+
+// A cell where only one side ran is 'not run' and rests on no level; the numbers it shows for the side that ran
+// must carry their own level (found in `otbook report table1 --scale paper`: a quick-level OTM run of d = 256
+// Perpendicular appeared as "ours: OTP —; OTM 64.43 (n = 1)" under the paper-level claim, with no level and no why).
+test('a cell with one side run shows that side with its level, and the text report says why it was not judged', () => {
+  const v = below([set('quick', [{ method: 'OTM', values: [64.43], dim: 256, pair: 'perpendicular' }])], [D256P]);
+  const [cell] = v.cells;
+  assert.deepEqual([cell.verdict, cell.level], ['not run', null]);
+  assert.match(cell.ours, /^OTP —; OTM 64\.43 \(n = 1\) \(quick level, not judged\)$/);
+  const text = verdictText(v);
+  assert.match(text, /ours: OTP —; OTM 64\.43 \(n = 1\) \(quick level, not judged\)\n\s+OTP: no runs at any evidence level where the other side ran/);
 });
