@@ -1,6 +1,7 @@
 import Ajv from 'ajv';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { KERNEL_PATCHES, loadNative } from '../backend/kernels';
 import { UserError } from '../errors';
 import { paths } from '../paths';
 import { machineInfo, type MachineInfo } from '../versions';
@@ -387,8 +388,7 @@ export async function runCampaign(plan: CampaignPlan, options: CampaignRunOption
   return results;
 }
 
-/** Rounds every sample coordinate to 4 decimals: plenty for a figure, a third of the file. */
-/** The samples' drawn columns only (those the run has), at 4 decimals. */
+/** The samples' drawn columns only (those the run has), at 4 decimals: plenty for a figure, a third of the file. */
 function compactSamples(s: RunSamples, columns: readonly number[]): RunSamples {
   const kept = columns.filter((c) => s.columns.includes(c));
   const at = kept.map((c) => s.columns.indexOf(c));
@@ -422,9 +422,18 @@ export function shipCampaign(plan: CampaignPlan, options: { readonly dryRun?: bo
       mkdirSync(to, { recursive: true });
       copyFileSync(join(from, RUN_FILES.config), join(to, RUN_FILES.config));
       copyFileSync(join(from, RUN_FILES.loss), join(to, RUN_FILES.loss));
-      const record = readRunRecord(from) as RunRecord & { machine?: unknown };
-      machine ??= { ...machineInfo() };
-      const withMachine = record.machine ? record : { ...record, machine: { ...machine, recorded: 'when shipped, on the machine that trained the run' } };
+      const record = readRunRecord(from);
+      if (!record) throw new UserError(`${from}: its metrics.json is missing or unreadable; it cannot be shipped`);
+      let withMachine: RunRecord = record;
+      if (!record.machine) {
+        // The BLAS entry names the library this process has loaded: load the native kernels first, as the training
+        // process did (else a run trained with OpenBLAS would be recorded with none).
+        if (!machine) {
+          if (record.backend?.kernels?.includes(KERNEL_PATCHES.native)) loadNative();
+          machine = machineInfo();
+        }
+        withMachine = { ...record, machine: { ...machine, recorded: 'when shipped, on the machine that trained the run' } };
+      }
       writeFileSync(join(to, RUN_FILES.metrics), `${JSON.stringify(withMachine, null, 2)}\n`);
       const columns = drawnColumns(p.experiment, p.cell);
       if (columns) {

@@ -1,3 +1,4 @@
+import type { MachineInfo } from '../versions';
 import {
   accessSync,
   closeSync,
@@ -60,6 +61,11 @@ export interface RunRecord {
   readonly versions: Record<string, string>;
   readonly metrics?: RunMetrics;
   readonly finishedAt: string;
+  /**
+   * The machine that trained the run, read when its record is written (the BLAS entry after the backend loaded it).
+   * Records from before this field get one when shipped (campaign.ts), marked by `recorded`.
+   */
+  readonly machine?: MachineInfo & { readonly recorded?: string };
 }
 
 export const RUN_FILES = {

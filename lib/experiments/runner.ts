@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { selectBackend, type BackendInfo } from '../backend';
 import { UserError } from '../errors';
 import { disposeMethod, readCheckpoint, trainRuns, type LogRow, type Progress, type TrainResult, type TransportPlan } from '../solvers';
-import { versions } from '../versions';
+import { machineInfo, versions } from '../versions';
 import type { Pair } from '../data/types';
 import { buildGroup, loadRunPlan, loopOptions } from './build';
 import { resolveData } from './data';
@@ -201,6 +201,7 @@ async function closeRunFolder(run: OpenRun, result: TrainResult, plan: Transport
     versions: versions(),
     metrics,
     finishedAt: new Date().toISOString(),
+    machine: machineInfo(),
   };
   writeJsonAtomic(join(dir, RUN_FILES.metrics), record);
   return { record, samples };

@@ -6,6 +6,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { selectBackend } from '../../lib/backend';
 import { UserError } from '../../lib/errors';
+import { loadNative } from '../../lib/backend/kernels';
+import { machineInfo } from '../../lib/versions';
 import {
   campaignProcesses,
   campaignStatus,
@@ -147,8 +149,10 @@ test('run trains only what is neither shipped nor finished, and ship copies fini
     const samples = JSON.parse(readFileSync(join(to, 'samples.json'), 'utf8')) as { transported: number[][] };
     assert.ok(samples.transported.length > 0);
     for (const row of samples.transported) for (const v of row) assert.equal(v, Number(v.toFixed(4)));
-    const record = JSON.parse(readFileSync(join(to, 'metrics.json'), 'utf8')) as { machine?: { cpu: string; recorded: string } };
-    assert.ok(record.machine && record.machine.cpu.length > 0 && /when shipped/.test(record.machine.recorded));
+    // Trained now: the record names its machine from training (no 'recorded' mark), with the BLAS this process loaded.
+    const record = JSON.parse(readFileSync(join(to, 'metrics.json'), 'utf8')) as { machine?: { cpu: string; blas: string; recorded?: string } };
+    assert.ok(record.machine && record.machine.cpu.length > 0 && record.machine.recorded === undefined, JSON.stringify(record.machine));
+    assert.equal(record.machine.blas, machineInfo().blas);
     assert.equal(cellState('weak-ot', 'smoke', b).state, 'shipped');
     assert.deepEqual(shipCampaign(plan), [], 'shipping again copies nothing');
   } finally {
@@ -262,5 +266,32 @@ test("a sweep's worker is stopped through its parent (the same script), which pa
   } finally {
     s.child.kill('SIGKILL');
     spawnSync('pkill', ['-KILL', '-f', join(tmp, 'sweep.js')]);
+  }
+});
+
+// A record from before training wrote its machine gets one when shipped. Its BLAS entry must name the library the run
+// used: the shipping process loads the native kernels first when the run's backend had them (before, 90 shipped
+// records of native-OpenBLAS runs said 'none loaded'). A child process, so that no backend is loaded beforehand.
+test('ship gives a record without a machine the BLAS its run used, also in a process that has not loaded a backend', (t) => {
+  if (loadNative().addon === null) {
+    t.skip('the native kernels are not built here');
+    return;
+  }
+  const roots = withRoots();
+  try {
+    const [cell] = getExperiment('weak-ot').cells('smoke');
+    const from = join(roots.results, 'weak-ot', 'smoke', cell.id);
+    writeRecord(from, cell.config, configHash(cell.config), { backend: { choice: 'cpu', kernels: ['cpu:native-openblas'] } });
+    writeFileSync(join(from, 'samples.json'), JSON.stringify({ columns: [0, 1], x: [[0, 0]], transported: [[0.123456, 1]], target: [[1, 1]] }));
+    const plan = writePlan({ title: 't', tiers: [{ name: 'one', why: 'w', entries: [{ experiment: 'weak-ot', scale: 'smoke', cells: [cell.id] }] }] });
+    const script = `const c = require('./lib/experiments/campaign'); c.shipCampaign(c.readCampaignPlan(${JSON.stringify(plan)}));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(__dirname, '..', '..'), encoding: 'utf8', env: process.env });
+    assert.equal(r.status, 0, r.stderr);
+    const record = JSON.parse(readFileSync(join(roots.shipped, 'weak-ot', 'smoke', cell.id, 'metrics.json'), 'utf8')) as { machine: { blas: string; recorded: string } };
+    assert.match(record.machine.recorded, /when shipped/);
+    assert.match(record.machine.blas, /blas/i);
+    assert.notEqual(record.machine.blas, 'none loaded');
+  } finally {
+    roots.restore();
   }
 });
