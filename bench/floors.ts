@@ -4,7 +4,7 @@
 //   - this machine's sgemm rate (native kernels, one BLAS thread: a 1024³ product, the best case for OpenBLAS),
 //   - the engine's cost of one kernel call (a 4-element add, no tape: dispatch and bookkeeping only),
 //   - the workload's CPU ms per outer iteration (the cost model's clock, as timeGroup),
-// and prints three floors per run and outer iteration: the products alone at the sgemm rate (no implementation on one
+// and prints four floors per run and outer iteration: the products alone at the sgemm rate (no implementation on one
 // core goes below it); the same products each timed alone at its own shape, repeated hot in cache (what this
 // machine's product kernels do with the workload's thin shapes at best; a product's dispatch included); that plus
 // today's number of other kernel calls at the measured dispatch cost; and that plus the bytes those calls read and
@@ -19,7 +19,7 @@ import { resolveConfig } from '../lib/experiments/defaults';
 import { withGroupStepper } from '../lib/experiments/estimate';
 import { getExperiment } from '../lib/experiments/registry';
 import type { TrainConfig } from '../lib/experiments/config';
-import { countProducts, type ProductShape } from './profile';
+import { countProducts, shapeFlops, type ProductShape } from './profile';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -138,7 +138,7 @@ function measure(config: TrainConfig, runs: number): Measured {
       const shapeMs = m.shapes.map(productMs);
       const shapeFloor = m.shapes.reduce((sum, s, i) => sum + s.calls * shapeMs[i], 0) / m.runs;
       if (process.argv.includes('--shapes'))
-        m.shapes.forEach((s, i) => console.log(`  ${g.name}, R = ${m.runs}: ${s.batch} × [${s.m}, ${s.k}]·[${s.k}, ${s.n}]${s.ta ? ' (a transposed)' : ''}${s.tb ? ' (b transposed)' : ''}, ${s.calls} calls: ${(shapeMs[i] * 1000).toFixed(0)} µs each, ${((2 * s.batch * s.m * s.n * s.k) / (shapeMs[i] * 1e6)).toFixed(1)} GFLOP/s`));
+        m.shapes.forEach((s, i) => console.log(`  ${g.name}, R = ${m.runs}: ${s.batch} × [${s.m}, ${s.k}]·[${s.k}, ${s.n}]${s.ta ? ' (a transposed)' : ''}${s.tb ? ' (b transposed)' : ''}, ${s.calls} calls: ${(shapeMs[i] * 1000).toFixed(0)} µs each, ${(shapeFlops(s) / (shapeMs[i] * 1e6)).toFixed(1)} GFLOP/s`));
       const callFloor = shapeFloor + (m.otherCalls * dispatchUs) / 1000 / m.runs;
       const byteFloor = callFloor + m.otherBytes / (copyGBs * 1e6) / m.runs;
       const isGoalRow = m === group;

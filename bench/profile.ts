@@ -97,7 +97,7 @@ export function countProducts(fn: () => void): ProductCount {
       }
       return out;
     } else {
-      flops += 2 * shape.batch * shape.m * shape.n * shape.k;
+      flops += shapeFlops(shape);
       products++;
       const key = [shape.batch, shape.m, shape.n, shape.k, shape.ta, shape.tb].join(',');
       shapes.set(key, { ...shape, calls: (shapes.get(key)?.calls ?? 0) + 1 });
@@ -110,6 +110,11 @@ export function countProducts(fn: () => void): ProductCount {
     restore();
   }
   return { flops, products, otherCalls, otherBytes, shapes: [...shapes.values()] };
+}
+
+/** 2·m·n·k per batch entry: the count a BLAS rate is quoted in. */
+export function shapeFlops(s: Omit<ProductShape, 'calls'>): number {
+  return 2 * s.batch * s.m * s.n * s.k;
 }
 
 const SHARED_DATA_KERNELS = new Set(['Reshape', 'Identity']);
